@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createCore } from '../core/create-core';
+import { startServer } from '../serve/server';
+
+/** The built renderer sits beside the built CLI: out/main/cli.js and out/renderer/. */
+function rendererDir(): string {
+  return fileURLToPath(new URL('../renderer/', import.meta.url));
+}
+
+export async function runServe(options: { port?: number; open?: boolean }): Promise<void> {
+  const staticDir = rendererDir();
+  if (!existsSync(`${staticDir}index.html`)) {
+    throw new Error(`the built UI is missing at ${staticDir}: run \`npm run build\` first.`);
+  }
+  const server = await startServer({ staticDir, dispatcher: createCore({ mode: 'browser' }), ...(options.port === undefined ? {} : { port: options.port }) }).catch(
+    (error: unknown) => {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+      if (code === 'EADDRINUSE') throw new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port, or leave it out for a free one.`);
+      throw error;
+    },
+  );
+
+  process.stdout.write(`Berth is serving on 127.0.0.1:${server.port}. Open this URL (it carries your access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`);
+  if (options.open) openInBrowser(server.url);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function openInBrowser(url: string): void {
+  const [command, ...args] =
+    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
+  if (command === undefined) return;
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write(`Could not open a browser (${command} failed); open the URL above yourself.\n`));
+  child.unref();
+}

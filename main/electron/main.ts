@@ -1,0 +1,52 @@
+import { app, BrowserWindow, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { configDir } from '../config/config-dir';
+import { createCore } from '../core/create-core';
+import { APP_ORIGIN } from './channels';
+import { registerAppScheme, serveAppScheme } from './app-protocol';
+import { serveIpc } from './ipc-peer';
+import { guardAllWebContents } from './window-guards';
+
+// The desktop shell: a window, the berth:// scheme, IPC. Everything else is the plain-Node core.
+const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const isAppUrl = (url: string): boolean => url.startsWith(`${APP_ORIGIN}/`) || (devServer !== undefined && url.startsWith(devServer));
+
+app.setPath('userData', configDir());
+registerAppScheme();
+guardAllWebContents(isAppUrl);
+
+async function openWindow(): Promise<void> {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 720,
+    minHeight: 480,
+    title: 'Berth',
+    show: false,
+    webPreferences: {
+      preload: fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(devServer ?? `${APP_ORIGIN}/index.html`);
+}
+
+void app.whenReady().then(async () => {
+  // No page of ours needs a permission yet (notifications will ask for theirs when they come).
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  serveAppScheme(fileURLToPath(new URL('../renderer/', import.meta.url)));
+  serveIpc(createCore({ mode: 'electron' }), isAppUrl);
+  await openWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void openWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

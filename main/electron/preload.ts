@@ -1,0 +1,16 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import type { IpcRendererEvent } from 'electron';
+import { IPC_CHANNEL } from './channels';
+
+/**
+ * The page gets two functions and nothing else: send a message, receive messages. Raw ipcRenderer
+ * never crosses the bridge, so the page cannot talk on any other channel.
+ */
+contextBridge.exposeInMainWorld('berthIpc', {
+  send(message: unknown): void {
+    ipcRenderer.send(IPC_CHANNEL, message);
+  },
+  onMessage(listener: (message: unknown) => void): void {
+    ipcRenderer.on(IPC_CHANNEL, (_event: IpcRendererEvent, message: unknown) => listener(message));
+  },
+});

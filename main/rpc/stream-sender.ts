@@ -1,0 +1,56 @@
+import type { Readable } from 'node:stream';
+import { STREAM_HIGH_WATER, STREAM_LOW_WATER } from '../../app/contract';
+import type { ErrorData, ServerMessage } from '../../app/contract';
+
+/**
+ * Moves one source's bytes to one consumer, pausing the source while the consumer has more than
+ * HIGH_WATER bytes unacknowledged. Pausing the source is what slows the far end: for an SSH
+ * channel, a paused stream stops reading, the channel's window closes, and the node waits.
+ */
+export class StreamSender {
+  private unacked = 0;
+  private finished = false;
+
+  constructor(
+    readonly id: string,
+    private readonly source: Readable,
+    private readonly send: (message: ServerMessage) => void,
+    private readonly onFinish: () => void,
+  ) {}
+
+  /** Starts the flow; called once the consumer knows the stream's id. */
+  start(): void {
+    this.source.on('data', (chunk: Buffer | string) => {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      this.unacked += data.byteLength;
+      this.send({ t: 'data', stream: this.id, data });
+      if (this.unacked >= STREAM_HIGH_WATER) this.source.pause();
+    });
+    this.source.once('end', () => this.finish());
+    this.source.once('error', (error: Error) => this.finish({ code: 'unavailable', message: error.message }));
+    this.source.once('close', () => this.finish());
+  }
+
+  get unacknowledged(): number {
+    return this.unacked;
+  }
+
+  ack(bytes: number): void {
+    this.unacked = Math.max(0, this.unacked - bytes);
+    if (this.source.isPaused() && this.unacked <= STREAM_LOW_WATER && !this.finished) this.source.resume();
+  }
+
+  /** The consumer went away or closed the stream: stop reading and let the source clean up. */
+  destroy(): void {
+    this.finished = true;
+    this.source.destroy();
+    this.onFinish();
+  }
+
+  private finish(error?: ErrorData): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.send(error ? { t: 'end', stream: this.id, error } : { t: 'end', stream: this.id });
+    this.onFinish();
+  }
+}
