@@ -20,6 +20,11 @@ export interface StreamHandle {
   close(): void;
 }
 
+/** The part of AbortSignal the client needs; app/ sees neither DOM nor Node types. */
+export interface CancelSignal {
+  addEventListener(type: 'abort', listener: () => void, options: { once: true }): void;
+}
+
 interface PendingCall {
   resolve(value: unknown): void;
   reject(error: BerthError): void;
@@ -45,7 +50,7 @@ export class BerthClient {
     pipe.onClose((reason) => this.fail(reason));
   }
 
-  call<M extends Method>(method: M, params: Params<M>, signal?: AbortSignal): Promise<Result<M>> {
+  call<M extends Method>(method: M, params: Params<M>, signal?: CancelSignal): Promise<Result<M>> {
     if (this.closedReason !== null) return Promise.reject(new BerthError('unavailable', this.closedReason));
     const id = this.nextId++;
     return new Promise<Result<M>>((resolve, reject) => {

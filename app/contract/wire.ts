@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorData } from './errors';
+import type { ErrorData } from './errors';
 import { StreamId } from './streams';
 
 /** Messages travel as plain objects over Electron IPC and as JSON or binary frames over the WebSocket. */

@@ -21,7 +21,13 @@ export function buildProgram(): Command {
     // Set before subcommands are added: they copy these settings when created.
     .exitOverride()
     .configureOutput({
-      outputError: (message, write) => write(`Error: ${message.replace(/^error:\s*/i, '').trimEnd().replace(/\.?$/, '.')} Run 'berth --help' for usage.\n`),
+      outputError: (message, write) =>
+        write(
+          `Error: ${message
+            .replace(/^error:\s*/i, '')
+            .trimEnd()
+            .replace(/\.?$/, '.')} Run 'berth --help' for usage.\n`,
+        ),
     });
 
   program

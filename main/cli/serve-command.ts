@@ -14,15 +14,20 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
   if (!existsSync(`${staticDir}index.html`)) {
     throw new Error(`the built UI is missing at ${staticDir}: run \`npm run build\` first.`);
   }
-  const server = await startServer({ staticDir, dispatcher: createCore({ mode: 'browser' }), ...(options.port === undefined ? {} : { port: options.port }) }).catch(
-    (error: unknown) => {
-      const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-      if (code === 'EADDRINUSE') throw new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port, or leave it out for a free one.`);
-      throw error;
-    },
-  );
+  const server = await startServer({
+    staticDir,
+    dispatcher: createCore({ mode: 'browser' }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+  }).catch((error: unknown) => {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if (code === 'EADDRINUSE')
+      throw new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port, or leave it out for a free one.`);
+    throw error;
+  });
 
-  process.stdout.write(`Berth is serving on 127.0.0.1:${server.port}. Open this URL (it carries your access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`);
+  process.stdout.write(
+    `Berth is serving on 127.0.0.1:${server.port}. Open this URL (it carries your access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`,
+  );
   if (options.open) openInBrowser(server.url);
 
   await new Promise<void>((resolve) => {

@@ -4,7 +4,14 @@ import { extname, join, normalize, sep } from 'node:path';
 import { contentSecurityPolicy } from '../serve/security-headers';
 import { APP_SCHEME } from './channels';
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
 
 /** Must run before the app is ready: berth:// behaves as a secure, standard origin. */
 export function registerAppScheme(): void {

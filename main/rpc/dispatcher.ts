@@ -49,13 +49,16 @@ export class Dispatcher<C extends ContractShape> implements CallRunner {
 
     let value: unknown;
     try {
-      value = await handler(parsed.data, ctx);
+      value = await handler(parsed.data as z.output<C[keyof C & string]['params']>, ctx);
     } catch (error) {
       if (error instanceof BerthError) throw error;
       if (ctx.signal.aborted) throw new BerthError('cancelled', `${method} was cancelled.`);
       const reason = error instanceof Error ? error.message : String(error);
       console.error(`berth: ${method} failed:`, error);
-      throw new BerthError('internal', `${method} failed unexpectedly: ${reason}. This is a bug in Berth; please report it with the steps that led here.`);
+      throw new BerthError(
+        'internal',
+        `${method} failed unexpectedly: ${reason}. This is a bug in Berth; please report it with the steps that led here.`,
+      );
     }
 
     const checked = spec.result.safeParse(value);

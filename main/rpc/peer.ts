@@ -53,7 +53,12 @@ export class Peer {
   /** The transport got something that is not a message at all (not JSON, a binary frame). */
   refuseUnreadable(what: string): void {
     if (this.closed) return;
-    this.send({ t: 'result', id: null, ok: false, error: { code: 'bad-message', message: `Berth could not read that message: ${what}. Send JSON messages of the wire protocol.` } });
+    this.send({
+      t: 'result',
+      id: null,
+      ok: false,
+      error: { code: 'bad-message', message: `Berth could not read that message: ${what}. Send JSON messages of the wire protocol.` },
+    });
   }
 
   /** The transport is gone: cancel what is running and stop every stream. */
@@ -74,7 +79,12 @@ export class Peer {
     this.pending.set(id, controller);
     const opened: StreamSender[] = [];
     const openStream = (source: Readable): StreamRef => {
-      const stream = new StreamSender(`s${this.nextStream++}`, source, (m) => this.deliver(m), () => this.streams.delete(stream.id));
+      const stream = new StreamSender(
+        `s${this.nextStream++}`,
+        source,
+        (m) => this.deliver(m),
+        () => this.streams.delete(stream.id),
+      );
       this.streams.set(stream.id, stream);
       opened.push(stream);
       return { stream: stream.id };

@@ -48,7 +48,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const host = request.headers.host;
     if (url.pathname !== '/api') return refuse(socket, 404, 'Not Found', 'There is no WebSocket here; the API is at /api.');
     if (!hostAllowed(host, port)) return refuse(socket, 403, 'Forbidden', 'Berth answers only to 127.0.0.1 and localhost.');
-    if (!originAllowed(request.headers.origin, host)) return refuse(socket, 403, 'Forbidden', 'Berth accepts WebSocket connections only from its own page.');
+    if (!originAllowed(request.headers.origin, host))
+      return refuse(socket, 403, 'Forbidden', 'Berth accepts WebSocket connections only from its own page.');
     if (!tokenMatches(token, url.searchParams.get('token'))) {
       return refuse(socket, 401, 'Unauthorized', 'Missing or wrong token: open the URL that `berth serve` printed.');
     }
@@ -95,6 +96,8 @@ async function handleRequest(request: IncomingMessage, response: ServerResponse,
 }
 
 function refuse(socket: Duplex, status: number, reason: string, message: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+  );
   socket.destroy();
 }

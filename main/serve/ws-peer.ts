@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { encodeDataFrame } from '../../app/contract';
 import type { ServerMessage } from '../../app/contract';
 import type { CallRunner } from '../rpc/dispatcher';
@@ -19,7 +19,7 @@ export function attachPeer(ws: WebSocket, dispatcher: CallRunner): Peer {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(data.toString());
+      parsed = JSON.parse(textOf(data));
     } catch {
       peer.refuseUnreadable('it is not JSON');
       return;
@@ -29,4 +29,9 @@ export function attachPeer(ws: WebSocket, dispatcher: CallRunner): Peer {
   ws.on('close', () => peer.close());
   ws.on('error', () => peer.close());
   return peer;
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
 }

@@ -31,7 +31,9 @@ export function openWsPipe(url: string): Promise<Pipe> {
     });
     socket.addEventListener('close', () => {
       if (!opened) {
-        reject(new Error('The Berth server refused this page. Open the link that `berth serve` printed (it carries the access token), or restart it.'));
+        reject(
+          new Error('The Berth server refused this page. Open the link that `berth serve` printed (it carries the access token), or restart it.'),
+        );
         return;
       }
       for (const closer of closers) closer('The connection to `berth serve` was lost: it may have stopped. Restart it and open its new link.');

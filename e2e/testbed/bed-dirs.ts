@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Every test bed lives in its own folder under one root, with the pid of the test run that owns it.
+ * A run that crashed leaves its folder behind; the next run finds the owner dead and clears it
+ * (stopping any daemon still running there), so a crash never breaks the next run.
+ */
+const ROOT = '/tmp/berth-beds';
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readPid(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** Stops every daemon whose pid file sits in `dir` or its test nodes' folders, then removes it. */
+export function clearBedDir(dir: string): void {
+  const names = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : [];
+  for (const name of names) {
+    if (!name.endsWith('.pid') || name === 'owner.pid' || name.includes('/docker/')) continue;
+    const pid = readPid(join(dir, name));
+    if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+export function newBedDir(): string {
+  mkdirSync(ROOT, { recursive: true });
+  for (const name of readdirSync(ROOT)) {
+    const dir = join(ROOT, name);
+    const owner = readPid(join(dir, 'owner.pid'));
+    if (owner === null || !isAlive(owner)) clearBedDir(dir);
+  }
+  // Short paths: containerd's sockets live under here and unix socket paths are limited to 108 bytes.
+  const dir = mkdtempSync(join(ROOT, 'b'));
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
+  return dir;
+}
