@@ -1,0 +1,62 @@
+import { test as base, _electron } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBerthServe } from './berth-serve';
+import type { BerthServe } from './berth-serve';
+
+export interface ShellOptions {
+  /** Which shell the specs drive: browser mode in Chromium, or the Electron app. */
+  shell: 'browser' | 'electron';
+  electronPath: string | undefined;
+}
+
+interface Fixtures {
+  /** The Berth UI, loaded and connected, in whichever shell this project runs. */
+  app: Page;
+}
+
+interface WorkerFixtures {
+  serve: BerthServe;
+}
+
+function bedEnv(): NodeJS.ProcessEnv {
+  const socket = process.env.BERTH_E2E_DOCKER_SOCKET;
+  if (!socket) throw new Error('The test bed is not running: run the specs through `npm run e2e`, whose global setup starts it.');
+  return { DOCKER_HOST: `unix://${socket}` };
+}
+
+export const test = base.extend<Fixtures & ShellOptions, WorkerFixtures>({
+  shell: ['browser', { option: true }],
+  electronPath: [undefined, { option: true }],
+
+  serve: [
+    // Playwright reads a fixture's dependencies from its first parameter's pattern, so "none" must be written {}.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const serve = await startBerthServe(bedEnv());
+      await use(serve);
+      await serve.stop();
+    },
+    { scope: 'worker' },
+  ],
+
+  app: async ({ shell, electronPath, page, serve }, use) => {
+    if (shell === 'browser') {
+      await page.goto(serve.url);
+      await use(page);
+      return;
+    }
+    const app = await _electron.launch({
+      executablePath: electronPath,
+      args: ['--no-sandbox', join(import.meta.dirname, '..', 'out', 'main', 'index.js')],
+      env: { ...process.env, ...bedEnv(), BERTH_HOME: mkdtempSync(join(tmpdir(), 'berth-e2e-electron-')) },
+    });
+    const window = await app.firstWindow();
+    await use(window);
+    await app.close();
+  },
+});
+
+export { expect } from '@playwright/test';

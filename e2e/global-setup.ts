@@ -1,0 +1,8 @@
+import { startBed } from './testbed/bed';
+
+/** One test bed for the whole run; the specs find it through the environment, which workers inherit. */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const bed = await startBed();
+  process.env.BERTH_E2E_DOCKER_SOCKET = bed.localDockerSocket;
+  return () => bed.stop();
+}
