@@ -6,5 +6,6 @@ export default defineConfig({
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 90_000,
+    benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });
