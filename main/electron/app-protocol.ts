@@ -1,17 +1,7 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import { contentSecurityPolicy } from '../serve/security-headers';
+import { contentSecurityPolicy, contentType, resolveUiFile } from '../ui-files/ui-files';
 import { APP_SCHEME } from './channels';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
 
 /** Must run before the app is ready: berth:// behaves as a secure, standard origin. */
 export function registerAppScheme(): void {
@@ -20,23 +10,13 @@ export function registerAppScheme(): void {
 
 /** Serves the built renderer from berth://app/, with the same strict CSP as browser mode. */
 export function serveAppScheme(rendererDir: string): void {
-  const root = rendererDir.endsWith(sep) ? rendererDir : rendererDir + sep;
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const file = normalize(join(root, relative));
-    if (url.host !== 'app' || !file.startsWith(root)) return new Response('Not found', { status: 404 });
-    try {
-      const body = await readFile(file);
-      return new Response(body, {
-        headers: {
-          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'Content-Security-Policy': contentSecurityPolicy("'self'"),
-          'X-Content-Type-Options': 'nosniff',
-        },
-      });
-    } catch {
-      return new Response('Not found', { status: 404 });
-    }
+    const file = url.host === 'app' ? resolveUiFile(rendererDir, url.pathname) : null;
+    const body = file === null ? null : await readFile(file).catch(() => null);
+    if (file === null || body === null) return new Response('Not found', { status: 404 });
+    return new Response(body, {
+      headers: { 'Content-Type': contentType(file), 'Content-Security-Policy': contentSecurityPolicy("'self'"), 'X-Content-Type-Options': 'nosniff' },
+    });
   });
 }

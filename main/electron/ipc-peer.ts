@@ -29,8 +29,13 @@ export function serveIpc(dispatcher: CallRunner, isAppUrl: (url: string) => bool
       peers.delete(contents.id);
     };
     contents.once('destroyed', drop);
-    // A reload is a new page: its calls and streams start afresh.
-    contents.once('did-start-navigation', drop);
+    // A reload is a new page: its calls and streams start afresh. In-page (#hash) navigation is not.
+    const onNavigation = (details: { isSameDocument: boolean; isMainFrame: boolean }): void => {
+      if (details.isSameDocument || !details.isMainFrame) return;
+      contents.off('did-start-navigation', onNavigation);
+      drop();
+    };
+    contents.on('did-start-navigation', onNavigation);
     return peer;
   }
 }

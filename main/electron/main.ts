@@ -1,6 +1,5 @@
 import { app, BrowserWindow, session } from 'electron';
 import { fileURLToPath } from 'node:url';
-import { configDir } from '../config/config-dir';
 import { createCore } from '../core/create-core';
 import { APP_ORIGIN } from './channels';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
@@ -11,7 +10,6 @@ import { guardAllWebContents } from './window-guards';
 const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const isAppUrl = (url: string): boolean => url.startsWith(`${APP_ORIGIN}/`) || (devServer !== undefined && url.startsWith(devServer));
 
-app.setPath('userData', configDir());
 registerAppScheme();
 guardAllWebContents(isAppUrl);
 
