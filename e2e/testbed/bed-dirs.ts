@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -43,6 +43,8 @@ export function newBedDir(): string {
   }
   // Short paths: containerd's sockets live under here and unix socket paths are limited to 108 bytes.
   const dir = mkdtempSync(join(ROOT, 'b'));
+  // The nodes' users run the stand-in tools from here.
+  chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   return dir;
 }

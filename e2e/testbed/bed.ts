@@ -1,28 +1,53 @@
+import { join } from 'node:path';
 import { clearBedDir, newBedDir } from './bed-dirs';
 import { startDockerd } from './dockerd';
+import { startTestNode } from './test-node';
+import type { TestNode, TestNodeOptions } from './test-node';
 
 export interface TestBed {
   dir: string;
   /** The Docker socket that stands for "this computer" in tests. */
   localDockerSocket: string;
+  nodes: TestNode[];
+  node(name: string): TestNode;
   stop(): Promise<void>;
 }
 
-/** Starts what the tests need and returns how to stop it all again. */
-export async function startBed(): Promise<TestBed> {
+/** Two GPU nodes by default: gpu-a with 4 stand-in GPUs, gpu-b with 2. */
+export const DEFAULT_NODES: TestNodeOptions[] = [
+  { name: 'gpu-a', gpus: 4 },
+  { name: 'gpu-b', gpus: 2 },
+];
+
+/** Starts what the tests need, and returns how to stop all of it again. */
+export async function startBed(nodeOptions: TestNodeOptions[] = DEFAULT_NODES): Promise<TestBed> {
   const dir = newBedDir();
+  const nodes: TestNode[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(stops.map((stop) => stop().catch(() => undefined)));
+    clearBedDir(dir);
+  };
   try {
-    const dockerd = await startDockerd(`${dir}/local`);
+    const [dockerd, ...started] = await Promise.all([
+      startDockerd(join(dir, 'local')),
+      ...nodeOptions.map((options) => startTestNode(join(dir, options.name), options)),
+    ]);
+    stops.push(() => dockerd.stop(), ...started.map((node) => () => node.stop()));
+    nodes.push(...started);
     return {
       dir,
       localDockerSocket: dockerd.socket,
-      async stop() {
-        await dockerd.stop();
-        clearBedDir(dir);
+      nodes,
+      node(name) {
+        const node = nodes.find((n) => n.name === name);
+        if (!node) throw new Error(`The test bed has no node ${name}; it has ${nodes.map((n) => n.name).join(', ')}.`);
+        return node;
       },
+      stop: stopAll,
     };
   } catch (error) {
-    clearBedDir(dir);
+    await stopAll();
     throw error;
   }
 }

@@ -1,0 +1,127 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, openSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { buildBaseImage } from './base-image';
+import { isAlive, readPid } from './bed-dirs';
+import { freePort } from './free-port';
+import { KEY_PASSPHRASES, writeGpus, writeHostKey, writeInit, writeSshdConfig, writeStandIns, writeUsers } from './node-files';
+import { standInGpus } from './stand-ins';
+import type { StandInGpu } from './stand-ins';
+import { passwordOf } from './users';
+import type { TestUserName } from './users';
+
+export interface TestNodeOptions {
+  name: string;
+  gpus: number;
+  /** Off makes sshd refuse direct-streamlocal, as some hardened servers do. */
+  allowStreamLocal?: boolean;
+}
+
+/** What a test needs to know of a node; plain data, so it crosses from global setup to test workers. */
+export interface TestNodeInfo {
+  name: string;
+  host: '127.0.0.1';
+  port: number;
+  dir: string;
+  /** The node's Docker socket as seen from the test (the node's own users see /var/run/docker.sock). */
+  dockerSocket: string;
+  gpus: StandInGpu[];
+}
+
+export interface TestNode extends TestNodeInfo {
+  keyFile(user: TestUserName): string;
+  keyPassphrase(user: TestUserName): string | undefined;
+  password(user: TestUserName): string;
+  /** As OpenSSH prints it: "SHA256:…". */
+  hostKeyFingerprint(): string;
+  /** A new host key, as after a reinstall; sshd is told to re-read it. */
+  regenerateHostKey(): Promise<void>;
+  setGpus(gpus: StandInGpu[]): void;
+  docker(): Docker;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 60_000;
+
+export async function startTestNode(dir: string, options: TestNodeOptions): Promise<TestNode> {
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const gpus = standInGpus(options.gpus, options.name);
+  writeUsers(dir);
+  writeStandIns(dir, gpus);
+  const hostKey = writeHostKey(dir);
+  const sshdConfig = writeSshdConfig(dir, port, hostKey, options.allowStreamLocal ?? true);
+  const init = writeInit(dir, sshdConfig);
+
+  const log = openSync(join(dir, 'init.log'), 'a');
+  const holder = spawn('unshare', ['--mount', '--propagation', 'private', init], { stdio: ['ignore', log, log], detached: true });
+  holder.unref();
+  const holderPidFile = join(dir, 'holder.pid');
+  execFileSync('sh', ['-c', 'echo "$1" > "$2"', 'sh', String(holder.pid), holderPidFile]);
+
+  const dockerSocket = join(dir, 'docker.sock');
+  const docker = new Docker({ socketPath: dockerSocket, timeout: 10_000 });
+  await waitFor(`dockerd of ${options.name}`, dir, () => docker.ping().then(() => true));
+  await waitFor(`sshd of ${options.name}`, dir, () => sshBanner(port));
+  await buildBaseImage(docker);
+
+  return testNode({ name: options.name, host: '127.0.0.1', port, dir, dockerSocket, gpus });
+}
+
+/** The helpers for a running node, from its plain description. */
+export function testNode(info: TestNodeInfo): TestNode {
+  const { dir, port } = info;
+  const hostKey = join(dir, 'ssh', 'host_ed25519');
+  const docker = new Docker({ socketPath: info.dockerSocket, timeout: 10_000 });
+  return {
+    ...info,
+    keyFile: (user) => join(dir, 'keys', user),
+    keyPassphrase: (user) => KEY_PASSPHRASES[user],
+    password: passwordOf,
+    hostKeyFingerprint: () => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`], { encoding: 'utf8' }).split(' ')[1] ?? '',
+    async regenerateHostKey() {
+      writeHostKey(dir);
+      const pid = readPid(join(dir, 'sshd.pid'));
+      if (pid !== null) process.kill(pid, 'SIGHUP');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waitFor(`sshd of ${info.name} after SIGHUP`, dir, () => sshBanner(port));
+    },
+    setGpus: (next) => writeGpus(dir, next),
+    docker: () => docker,
+    async stop() {
+      for (const name of ['sshd.pid', 'dockerd.pid', 'holder.pid']) {
+        const pid = readPid(join(dir, name));
+        if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGTERM');
+      }
+      const until = Date.now() + 20_000;
+      const dockerd = readPid(join(dir, 'dockerd.pid'));
+      while (dockerd !== null && isAlive(dockerd) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const name of ['sshd.pid', 'dockerd.pid', 'holder.pid']) {
+        const pid = readPid(join(dir, name));
+        if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+    },
+  };
+}
+
+async function waitFor(what: string, dir: string, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${START_TIMEOUT_MS / 1000}s; see the logs in ${dir}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** True once something on the port speaks SSH. */
+function sshBanner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(2000, () => (socket.destroy(), resolve(false)));
+    socket.once('data', (data: Buffer) => (socket.destroy(), resolve(data.toString().startsWith('SSH-2.0-'))));
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,10 @@
+import { inject } from 'vitest';
+import { testNode } from '../../e2e/testbed/test-node';
+import type { TestNode } from '../../e2e/testbed/test-node';
+
+/** A node of the bed that tests/global-setup started. */
+export function bedNode(name: string): TestNode {
+  const info = inject('testNodes').find((node) => node.name === name);
+  if (!info) throw new Error(`The test bed has no node ${name}.`);
+  return testNode(info);
+}
