@@ -1,5 +1,5 @@
 import { BerthError, STREAM_ACK_EVERY } from '../contract';
-import type { ClientMessage, Method, Params, Result, ServerMessage, StreamRef } from '../contract';
+import type { ClientMessage, EventName, EventPayload, Method, Params, Result, ServerMessage, StreamRef } from '../contract';
 
 /** A transport's two directions. Electron IPC and the browser's WebSocket each provide one. */
 export interface Pipe {
@@ -44,6 +44,7 @@ export class BerthClient {
   private readonly early = new Map<string, Early>();
   private closedReason: string | null = null;
   private readonly unsolicited: ((error: BerthError) => void)[] = [];
+  private readonly listeners = new Map<string, ((payload: unknown) => void)[]>();
 
   constructor(private readonly pipe: Pipe) {
     pipe.onMessage((message) => this.receive(message));
@@ -75,6 +76,18 @@ export class BerthClient {
     };
   }
 
+  /** Listens to an event the back end pushes; returns the way to stop listening. */
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+    const list = this.listeners.get(name) ?? [];
+    const wrapped = (payload: unknown): void => listener(payload as EventPayload<E>);
+    this.listeners.set(name, [...list, wrapped]);
+    return () =>
+      this.listeners.set(
+        name,
+        (this.listeners.get(name) ?? []).filter((l) => l !== wrapped),
+      );
+  }
+
   /** Errors the back end sent that answer no call of ours (e.g. a message it could not read). */
   onUnsolicitedError(listener: (error: BerthError) => void): void {
     this.unsolicited.push(listener);
@@ -93,6 +106,9 @@ export class BerthClient {
         else call.reject(BerthError.fromData(message.error));
         return;
       }
+      case 'event':
+        for (const listener of this.listeners.get(message.name) ?? []) listener(message.payload);
+        return;
       case 'data': {
         const entry = this.consumers.get(message.stream);
         if (entry) this.deliver(message.stream, entry, message.data);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppInfo } from './app-info';
-import { NodeList } from './nodes';
+import { Bookmark, BookmarkName } from './bookmarks';
+import { NodeList, NodeSummary } from './nodes';
 
 /** A call: what the caller sends, and what it gets back. Both are checked at run time on the back end. */
 interface CallSpec<P extends z.ZodType, R extends z.ZodType> {
@@ -13,11 +14,53 @@ function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R): C
 }
 
 const NoParams = z.object({}).strict();
+const ByName = z.object({ name: BookmarkName }).strict();
 
 /** Every call the UI, the CLI and the tests can make of the core. Capabilities add theirs here. */
 export const calls = {
   'app.info': call(NoParams, AppInfo),
+
   'nodes.list': call(NoParams, NodeList),
+  /** Connects if need be; a node waiting for the user (host key, password) comes back with that status, not an error. */
+  'nodes.connect': call(ByName, NodeSummary),
+  /** Connects and reads the inventory afresh; fails with the reason when the node cannot be reached. */
+  'nodes.show': call(ByName, NodeSummary),
+  'nodes.add': call(z.object({ bookmark: Bookmark }).strict(), NodeSummary),
+  'nodes.update': call(z.object({ name: BookmarkName, bookmark: Bookmark }).strict(), NodeSummary),
+  'nodes.remove': call(ByName, z.object({})),
+  'nodes.provideSecret': call(
+    z
+      .object({
+        name: BookmarkName,
+        kind: z.enum(['password', 'passphrase']),
+        value: z.string().min(1, 'the secret is empty').max(4096),
+        /** Keep it in the OS keychain (desktop app only); otherwise it lasts until Berth quits. */
+        remember: z.boolean().default(false),
+      })
+      .strict(),
+    NodeSummary,
+  ),
+  'nodes.trustHostKey': call(
+    z
+      .object({
+        name: BookmarkName,
+        fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected SHA256: and 43 base64 characters'),
+        remember: z.boolean(),
+      })
+      .strict(),
+    NodeSummary,
+  ),
+  /** The hosts of an OpenSSH client config, as bookmarks ready to add. */
+  'nodes.sshConfigHosts': call(
+    z.object({ file: z.string().optional() }).strict(),
+    z.object({ file: z.string(), bookmarks: z.array(Bookmark), skipped: z.array(z.string()) }),
+  ),
+};
+
+/** Events the back end pushes to every connected UI. */
+export const events = {
+  /** A node's connection state or inventory changed. */
+  'nodes.changed': NodeSummary,
 };
 
 export type Calls = typeof calls;
@@ -25,7 +68,5 @@ export type Method = keyof Calls;
 export type Params<M extends Method> = z.input<Calls[M]['params']>;
 export type ParsedParams<M extends Method> = z.output<Calls[M]['params']>;
 export type Result<M extends Method> = z.output<Calls[M]['result']>;
-
-export function isMethod(name: string): name is Method {
-  return Object.hasOwn(calls, name);
-}
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -1,4 +1,5 @@
 export * from './app-info';
+export * from './bookmarks';
 export * from './calls';
 export * from './errors';
 export * from './nodes';

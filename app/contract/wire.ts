@@ -16,6 +16,7 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ServerMessage =
   | { t: 'result'; id: number | null; ok: true; value: unknown }
   | { t: 'result'; id: number | null; ok: false; error: ErrorData }
+  | { t: 'event'; name: string; payload: unknown }
   | { t: 'data'; stream: StreamId; data: Uint8Array }
   | { t: 'end'; stream: StreamId; error?: ErrorData };
 

@@ -13,10 +13,14 @@ export interface TestBed {
   stop(): Promise<void>;
 }
 
-/** Two GPU nodes by default: gpu-a with 4 stand-in GPUs, gpu-b with 2. */
+/**
+ * Two GPU nodes (gpu-a with 4 stand-in GPUs, gpu-b with 2) and plain-a, a node without GPUs whose
+ * sshd refuses stream-local forwarding; tests that regenerate a host key use plain-a alone.
+ */
 export const DEFAULT_NODES: TestNodeOptions[] = [
   { name: 'gpu-a', gpus: 4 },
   { name: 'gpu-b', gpus: 2 },
+  { name: 'plain-a', gpus: 0, allowStreamLocal: false },
 ];
 
 /** Starts what the tests need, and returns how to stop all of it again. */

@@ -1,9 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../core/version';
+import { addNodeCommands } from './node-commands';
 import { runServe } from './serve-command';
-
-/** Raised by a command when the user's input is wrong: exits 2, like a usage error. */
-export class UsageError extends Error {}
+import { UsageError } from './usage-error';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -39,6 +38,7 @@ export function buildProgram(): Command {
       await runServe(options);
     });
 
+  addNodeCommands(program);
   return program;
 }
 

@@ -14,11 +14,14 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
   if (!existsSync(`${staticDir}index.html`)) {
     throw new Error(`the built UI is missing at ${staticDir}: run \`npm run build\` first.`);
   }
+  const core = createCore({ mode: 'browser' });
   const server = await startServer({
     staticDir,
-    dispatcher: createCore({ mode: 'browser' }),
+    dispatcher: core.dispatcher,
+    events: core.events,
     ...(options.port === undefined ? {} : { port: options.port }),
   }).catch((error: unknown) => {
+    core.close();
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     if (code === 'EADDRINUSE')
       throw new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port, or leave it out for a free one.`);
@@ -34,6 +37,7 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      core.close();
       void server.close().then(resolve);
     };
     process.on('SIGINT', stop);

@@ -1,22 +1,67 @@
+import { join } from 'node:path';
 import { calls } from '../../app/contract';
 import type { AppInfo } from '../../app/contract';
 import { configDir } from '../config/config-dir';
 import { Dispatcher } from '../rpc/dispatcher';
+import type { EventFeed } from '../rpc/dispatcher';
+import { BookmarkStore } from '../nodes/bookmark-store';
+import { HostKeys } from '../nodes/host-keys';
 import { localDockerSocket } from '../nodes/local-docker';
-import { listNodes } from '../nodes/nodes-service';
+import { NodeManager } from '../nodes/node-manager';
+import { MemorySecrets } from '../nodes/secrets';
+import type { Secrets } from '../nodes/secrets';
+import { importSshConfig } from '../nodes/ssh-config-import';
 import { version } from './version';
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
   env?: NodeJS.ProcessEnv;
+  /** The desktop app passes its keychain-backed store; elsewhere secrets last for the run. */
+  secrets?: Secrets;
+  /** The user's own known_hosts; tests point it elsewhere. */
+  userKnownHosts?: string;
+  readyTimeoutMs?: number;
 }
 
-/** Wires every capability's handlers into the one dispatcher that all transports share. */
-export function createCore(options: CoreOptions): Dispatcher<typeof calls> {
+export interface Core {
+  dispatcher: Dispatcher<typeof calls>;
+  events: EventFeed;
+  nodes: NodeManager;
+  close(): void;
+}
+
+/** Wires every capability into the one dispatcher that all transports share. */
+export function createCore(options: CoreOptions): Core {
   const env = options.env ?? process.env;
-  const localSocket = localDockerSocket(env);
-  return new Dispatcher(calls, {
-    'app.info': () => Promise.resolve({ version, mode: options.mode, configDir: configDir(env) }),
-    'nodes.list': () => listNodes(localSocket),
+  const dir = configDir(env);
+  const nodes = new NodeManager({
+    store: new BookmarkStore(dir),
+    hostKeys: new HostKeys(join(dir, 'known_hosts'), options.userKnownHosts),
+    secrets: options.secrets ?? new MemorySecrets(),
+    localSocket: localDockerSocket(env),
+    ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   });
+
+  const dispatcher = new Dispatcher(calls, {
+    'app.info': () => Promise.resolve({ version, mode: options.mode, configDir: dir }),
+    'nodes.list': () => nodes.list(),
+    'nodes.connect': ({ name }) => nodes.connect(name),
+    'nodes.show': ({ name }) => nodes.show(name),
+    'nodes.add': ({ bookmark }) => nodes.add(bookmark),
+    'nodes.update': ({ name, bookmark }) => nodes.update(name, bookmark),
+    'nodes.remove': async ({ name }) => (await nodes.remove(name), {}),
+    'nodes.provideSecret': ({ name, kind, value, remember }) => nodes.provideSecret(name, kind, value, remember),
+    'nodes.trustHostKey': ({ name, fingerprint, remember }) => nodes.trustHostKey(name, fingerprint, remember),
+    'nodes.sshConfigHosts': ({ file }) => importSshConfig(file),
+  });
+
+  const events: EventFeed = {
+    subscribe(listener) {
+      const onNode = (summary: unknown): void => listener('nodes.changed', summary);
+      nodes.on('changed', onNode);
+      return () => nodes.off('changed', onNode);
+    },
+  };
+
+  return { dispatcher, events, nodes, close: () => nodes.close() };
 }

@@ -37,7 +37,7 @@ beforeEach(() => {
       hang: (_p, ctx) => new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => (aborted++, reject(new Error('aborted'))))),
     },
   );
-  serveIpc(dispatcher, (url) => url.startsWith(`${APP_ORIGIN}/`));
+  serveIpc(dispatcher, { subscribe: () => () => undefined }, (url) => url.startsWith(`${APP_ORIGIN}/`));
 });
 
 describe('serveIpc', () => {

@@ -1,6 +1,6 @@
 import { ipcMain } from 'electron';
 import type { IpcMainEvent, WebContents } from 'electron';
-import type { CallRunner } from '../rpc/dispatcher';
+import type { CallRunner, EventFeed } from '../rpc/dispatcher';
 import { Peer } from '../rpc/peer';
 import { IPC_CHANNEL } from './channels';
 
@@ -8,7 +8,7 @@ import { IPC_CHANNEL } from './channels';
  * One Peer per window. A message counts only if it comes from that window's own top frame showing
  * one of our pages; anything else (a subframe, a navigated-away page) is dropped.
  */
-export function serveIpc(dispatcher: CallRunner, isAppUrl: (url: string) => boolean): void {
+export function serveIpc(dispatcher: CallRunner, events: EventFeed, isAppUrl: (url: string) => boolean): void {
   const peers = new Map<number, Peer>();
 
   ipcMain.on(IPC_CHANNEL, (event: IpcMainEvent, message: unknown) => {
@@ -20,9 +20,13 @@ export function serveIpc(dispatcher: CallRunner, isAppUrl: (url: string) => bool
   function peerFor(contents: WebContents): Peer {
     const existing = peers.get(contents.id);
     if (existing) return existing;
-    const peer = new Peer(dispatcher, (message) => {
-      if (!contents.isDestroyed()) contents.send(IPC_CHANNEL, message);
-    });
+    const peer = new Peer(
+      dispatcher,
+      (message) => {
+        if (!contents.isDestroyed()) contents.send(IPC_CHANNEL, message);
+      },
+      events,
+    );
     peers.set(contents.id, peer);
     const drop = (): void => {
       peer.close();

@@ -1,9 +1,12 @@
 import { app, BrowserWindow, session } from 'electron';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configDir } from '../config/config-dir';
 import { createCore } from '../core/create-core';
 import { APP_ORIGIN } from './channels';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { serveIpc } from './ipc-peer';
+import { SafeStorageSecrets } from './safe-storage-secrets';
 import { guardAllWebContents } from './window-guards';
 
 // The desktop shell: a window, the berth:// scheme, IPC. Everything else is the plain-Node core.
@@ -38,7 +41,9 @@ void app.whenReady().then(async () => {
   // No page of ours needs a permission yet (notifications will ask for theirs when they come).
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   serveAppScheme(fileURLToPath(new URL('../renderer/', import.meta.url)));
-  serveIpc(createCore({ mode: 'electron' }), isAppUrl);
+  const core = createCore({ mode: 'electron', secrets: new SafeStorageSecrets(join(configDir(), 'secrets.json')) });
+  serveIpc(core.dispatcher, core.events, isAppUrl);
+  app.on('will-quit', () => core.close());
   await openWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void openWindow();

@@ -27,6 +27,9 @@ export async function probeLocalDocker(socketPath: string): Promise<LocalDockerP
         cpus: info.NCPU,
         memoryBytes: info.MemTotal,
         dockerVersion: info.ServerVersion,
+        gpus: [],
+        nvidiaHook: false,
+        sessions: [],
       },
     };
   } catch (error) {

@@ -13,6 +13,11 @@ export interface CallContext {
   openStream(source: Readable): StreamRef;
 }
 
+/** Events the core pushes to every connected UI; subscribe returns the way to stop. */
+export interface EventFeed {
+  subscribe(listener: (name: string, payload: unknown) => void): () => void;
+}
+
 /** What a transport needs of the dispatcher: run one call by name. */
 export interface CallRunner {
   call(method: string, params: unknown, ctx: CallContext): Promise<unknown>;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { BerthError, ClientMessage, describeIssues } from '../../app/contract';
 import type { ServerMessage, StreamRef } from '../../app/contract';
-import type { CallRunner } from './dispatcher';
+import type { CallRunner, EventFeed } from './dispatcher';
 import { StreamSender } from './stream-sender';
 
 /**
@@ -14,11 +14,15 @@ export class Peer {
   private readonly streams = new Map<string, StreamSender>();
   private nextStream = 0;
   private closed = false;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly dispatcher: CallRunner,
     private readonly send: (message: ServerMessage) => void,
-  ) {}
+    events?: EventFeed,
+  ) {
+    this.unsubscribe = events?.subscribe((name, payload) => this.deliver({ t: 'event', name, payload })) ?? (() => undefined);
+  }
 
   receive(raw: unknown): void {
     if (this.closed) return;
@@ -64,6 +68,7 @@ export class Peer {
   /** The transport is gone: cancel what is running and stop every stream. */
   close(): void {
     this.closed = true;
+    this.unsubscribe();
     for (const controller of this.pending.values()) controller.abort();
     this.pending.clear();
     for (const stream of [...this.streams.values()]) stream.destroy();

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { CallRunner } from '../rpc/dispatcher';
+import type { CallRunner, EventFeed } from '../rpc/dispatcher';
 import { hostAllowed, newToken, originAllowed, tokenMatches } from './guard';
 import { serveStatic } from './static-files';
 import { attachPeer } from './ws-peer';
@@ -14,6 +14,7 @@ export interface ServeOptions {
   /** The built renderer. */
   staticDir: string;
   dispatcher: CallRunner;
+  events?: EventFeed;
   /** Tests pass a known token; everyone else gets a random one. */
   token?: string;
 }
@@ -53,7 +54,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!tokenMatches(token, url.searchParams.get('token'))) {
       return refuse(socket, 401, 'Unauthorized', 'Missing or wrong token: open the URL that `berth serve` printed.');
     }
-    wss.handleUpgrade(request, socket, head, (ws) => attachPeer(ws, options.dispatcher));
+    wss.handleUpgrade(request, socket, head, (ws) => attachPeer(ws, options.dispatcher, options.events));
   });
 
   await new Promise<void>((resolve, reject) => {

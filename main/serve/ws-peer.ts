@@ -1,16 +1,20 @@
 import type { RawData, WebSocket } from 'ws';
 import { encodeDataFrame } from '../../app/contract';
 import type { ServerMessage } from '../../app/contract';
-import type { CallRunner } from '../rpc/dispatcher';
+import type { CallRunner, EventFeed } from '../rpc/dispatcher';
 import { Peer } from '../rpc/peer';
 
 /** One browser tab: JSON text frames both ways, binary frames for stream data. */
-export function attachPeer(ws: WebSocket, dispatcher: CallRunner): Peer {
-  const peer = new Peer(dispatcher, (message: ServerMessage) => {
-    if (ws.readyState !== ws.OPEN) return;
-    if (message.t === 'data') ws.send(encodeDataFrame(message.stream, message.data));
-    else ws.send(JSON.stringify(message));
-  });
+export function attachPeer(ws: WebSocket, dispatcher: CallRunner, events?: EventFeed): Peer {
+  const peer = new Peer(
+    dispatcher,
+    (message: ServerMessage) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (message.t === 'data') ws.send(encodeDataFrame(message.stream, message.data));
+      else ws.send(JSON.stringify(message));
+    },
+    events,
+  );
 
   ws.on('message', (data, isBinary) => {
     if (isBinary) {

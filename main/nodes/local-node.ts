@@ -1,8 +1,8 @@
 import type { NodeList, NodeSummary } from '../../app/contract';
 import { probeLocalDocker } from './local-docker';
 
-/** The node list. For now it holds the embedded default, "This computer", whenever a local daemon answers. */
-export async function listNodes(localSocket: string): Promise<NodeList> {
+/** The embedded default, "This computer", whenever a local Docker daemon answers. */
+export async function listLocalNode(localSocket: string): Promise<Pick<NodeList, 'nodes' | 'localDocker'>> {
   const probe = await probeLocalDocker(localSocket);
   if (!probe.reachable) return { nodes: [], localDocker: { socket: localSocket, reachable: false, problem: probe.problem } };
   const local: NodeSummary = {
@@ -10,7 +10,7 @@ export async function listNodes(localSocket: string): Promise<NodeList> {
     name: 'This computer',
     kind: 'local',
     address: localSocket,
-    state: 'connected',
+    status: { state: 'connected', dockerVia: 'socket' },
     inventory: probe.inventory,
   };
   return { nodes: [local], localDocker: { socket: localSocket, reachable: true } };

@@ -1,0 +1,63 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { describeIssues } from '../../app/contract';
+import { writeFileAtomic } from './atomic-file';
+
+export type Loaded<T> = { value: T; problem?: string };
+
+/**
+ * A JSON file with a schema version. A file that cannot be read is never silently replaced: it is
+ * copied aside and the problem is reported in plain words. A file from a newer Berth is refused for
+ * writing, so an older app never clobbers it.
+ */
+export class VersionedFile<T> {
+  private readOnlyReason: string | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly version: number,
+    private readonly schema: z.ZodType<T>,
+    private readonly empty: () => T,
+    private readonly what: string,
+  ) {}
+
+  async load(): Promise<Loaded<T>> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { value: this.empty() };
+      throw error;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return this.keepAside(`it is not valid JSON (${(error as Error).message})`);
+    }
+    const version = typeof parsed === 'object' && parsed !== null && 'version' in parsed ? parsed.version : undefined;
+    if (typeof version === 'number' && version > this.version) {
+      this.readOnlyReason = `${this.path} was written by a newer Berth (format ${version}; this one knows ${this.version}). Update Berth to change ${this.what}.`;
+      return { value: this.empty(), problem: this.readOnlyReason };
+    }
+    if (version !== this.version) return this.keepAside(`it has no known format version (found ${JSON.stringify(version)})`);
+    const checked = this.schema.safeParse((parsed as { data?: unknown }).data);
+    if (!checked.success) return this.keepAside(describeIssues(checked.error, 'data').slice(0, 3).join('; '));
+    return { value: checked.data };
+  }
+
+  async save(value: T): Promise<void> {
+    if (this.readOnlyReason) throw new Error(this.readOnlyReason);
+    await writeFileAtomic(this.path, JSON.stringify({ version: this.version, data: value }, null, 2) + '\n');
+  }
+
+  private async keepAside(reason: string): Promise<Loaded<T>> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const backup = `${this.path}.unreadable-${stamp}`;
+    await copyFile(this.path, backup);
+    return {
+      value: this.empty(),
+      problem: `Berth could not read ${this.what} in ${this.path}: ${reason}. The file was kept as ${backup}; Berth starts without it, and saving replaces ${this.path}. Copy entries back from the kept file if you need them.`,
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import type { ClientChannel } from 'ssh2';
+import type { SshConnection } from './ssh-connection';
+
+/**
+ * Why Docker could not be reached, in words that say what to do. OpenSSH's refusal does not say
+ * why, so Berth looks at the socket over SFTP (no shell involved) and at the user's groups, to
+ * tell a missing socket from one the user may not open from a daemon that does not answer.
+ */
+export async function explainDockerRefusal(connection: SshConnection, socketPath: string): Promise<string> {
+  const { name, user } = connection.bookmark;
+  const sftp = await connection.sftp().catch(() => null);
+  if (!sftp) return `Docker's socket ${socketPath} on ${name} could not be opened. Check that Docker runs there.`;
+  const stats = await new Promise<{ gid: number; mode: number } | null>((resolve) =>
+    sftp.stat(socketPath, (error, found) => resolve(error ? null : found)),
+  );
+  if (!stats) {
+    return `There is no Docker socket at ${socketPath} on ${name}. Check that Docker is installed and running there; for rootless Docker, set the bookmark's Docker socket (e.g. /run/user/UID/docker.sock).`;
+  }
+  const groups = (await connection.exec('id -G').catch(() => ({ stdout: '' }))).stdout.trim().split(/\s+/);
+  if (groups.includes(String(stats.gid)) || (stats.mode & 0o002) !== 0) {
+    return `Docker's socket ${socketPath} on ${name} exists, but nothing answered on it. Check that the Docker daemon is running there (systemctl status docker).`;
+  }
+  const group = await groupName(connection, stats.gid);
+  return `Permission denied on ${socketPath} on ${name}: ${user} is not in the ${group} group that owns it. Ask an administrator to run \`sudo usermod -aG ${group} ${user}\`, then reconnect.`;
+}
+
+async function groupName(connection: SshConnection, gid: number): Promise<string> {
+  const sftp = await connection.sftp();
+  const text = await new Promise<string>((resolve) => {
+    let content = '';
+    const stream = sftp.createReadStream('/etc/group', { encoding: 'utf8' });
+    stream.on('data', (chunk: string) => (content += chunk));
+    stream.on('error', () => resolve(''));
+    stream.on('end', () => resolve(content));
+  });
+  const line = text.split('\n').find((entry) => entry.split(':')[2] === String(gid));
+  return line?.split(':')[0] ?? `gid ${gid}`;
+}
+
+/** Only these characters may stand in a socket path that goes into the dial-stdio command: nothing a shell would read. */
+const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
+
+/**
+ * Where the server refuses stream-local forwarding, `docker system dial-stdio` on the node serves
+ * the same API over an exec channel. The path is Berth-validated and single-quoted, never free text.
+ */
+export function dialStdio(connection: SshConnection, socketPath: string): Promise<ClientChannel> {
+  if (!SAFE_PATH.test(socketPath)) {
+    return Promise.reject(
+      new Error(
+        `The Docker socket path ${JSON.stringify(socketPath)} has characters Berth will not pass to a command; use letters, digits, . _ - and /.`,
+      ),
+    );
+  }
+  return connection.execChannel(`docker -H 'unix://${socketPath}' system dial-stdio`);
+}

@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import type { HostKeyInfo } from '../../app/contract';
+import { writeFileAtomic } from '../config/atomic-file';
+import { fingerprint, keyType } from './host-key';
+import { hostEntryName, keysFor, parseKnownHosts } from './known-hosts';
+
+export type HostKeyVerdict =
+  | { verdict: 'known' }
+  | { verdict: 'unknown'; key: HostKeyInfo }
+  | { verdict: 'changed'; key: HostKeyInfo }
+  | { verdict: 'revoked'; key: HostKeyInfo };
+
+/**
+ * Host keys are checked before any credential is sent: against the user's ~/.ssh/known_hosts and
+ * Berth's own list (known_hosts in the config folder, same format). Unknown keys need the user's
+ * yes, once or for good; a changed key is refused, as OpenSSH refuses it.
+ */
+export class HostKeys {
+  private readonly acceptedOnce = new Set<string>();
+
+  constructor(
+    private readonly berthFile: string,
+    private readonly userFile: string = join(homedir(), '.ssh', 'known_hosts'),
+  ) {}
+
+  async check(host: string, port: number, blob: Buffer): Promise<HostKeyVerdict> {
+    const presented = blob.toString('base64');
+    const info: HostKeyInfo = { type: keyType(blob), fingerprint: fingerprint(blob) };
+    const lines = [...parseKnownHosts(await readOptional(this.userFile)), ...parseKnownHosts(await readOptional(this.berthFile))];
+    const known = keysFor(lines, host, port);
+    if (known.revoked.includes(presented)) return { verdict: 'revoked', key: info };
+    if (known.trusted.includes(presented) || this.acceptedOnce.has(`${hostEntryName(host, port)} ${presented}`)) return { verdict: 'known' };
+    if (known.trusted.length > 0) {
+      const expected = known.trusted.map((key) => fingerprint(Buffer.from(key, 'base64')));
+      return { verdict: 'changed', key: { ...info, expected } };
+    }
+    return { verdict: 'unknown', key: info };
+  }
+
+  /** Trusts this key for this host until Berth quits. */
+  acceptOnce(host: string, port: number, blob: Buffer): void {
+    this.acceptedOnce.add(`${hostEntryName(host, port)} ${blob.toString('base64')}`);
+  }
+
+  /** Trusts this key for this host from now on, in Berth's own known_hosts. */
+  async remember(host: string, port: number, blob: Buffer): Promise<void> {
+    const existing = await readOptional(this.berthFile);
+    const line = `${hostEntryName(host, port)} ${keyType(blob)} ${blob.toString('base64')}\n`;
+    await writeFileAtomic(this.berthFile, `${existing}${existing === '' || existing.endsWith('\n') ? '' : '\n'}${line}`, 0o600);
+  }
+}
+
+async function readOptional(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}

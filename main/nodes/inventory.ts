@@ -1,0 +1,58 @@
+import type Docker from 'dockerode';
+import type { DockerInventory, SessionHold } from '../../app/contract';
+import { NVIDIA_SMI_ARGS, parseGpuCsv, withReservations } from '../../app/domain/gpus';
+import { LABELS } from '../../app/domain/labels';
+import type { SshConnection } from './ssh-connection';
+
+/** Berth's own constant command: the GPU query, then whether the NVIDIA container hook is installed. */
+const GPU_COMMAND = `nvidia-smi ${NVIDIA_SMI_ARGS.join(' ')} 2>/dev/null; echo; echo berth-hook=$(command -v nvidia-container-runtime-hook >/dev/null 2>&1 && echo yes || echo no)`;
+
+export interface GpuReading {
+  gpus: ReturnType<typeof parseGpuCsv>;
+  nvidiaHook: boolean;
+}
+
+export async function readGpus(connection: SshConnection): Promise<GpuReading> {
+  const { stdout } = await connection.exec(GPU_COMMAND);
+  const [csv = '', hook = ''] = stdout.split('berth-hook=');
+  return { gpus: parseGpuCsv(csv), nvidiaHook: hook.trim() === 'yes' };
+}
+
+/** The Berth sessions on a node, read from their containers' labels: the node is the source of truth. */
+export async function readSessions(docker: Docker): Promise<SessionHold[]> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [LABELS.session] } });
+  return containers.map((container) => {
+    const labels = container.Labels;
+    return {
+      id: labels[LABELS.session] ?? container.Id.slice(0, 12),
+      name: labels[LABELS.name] ?? container.Names[0]?.replace(/^\//, '') ?? '',
+      owner: labels[LABELS.owner] ?? 'unknown',
+      status: container.State,
+      gpus: (labels[LABELS.gpus] ?? '').split(',').filter((uuid) => uuid.length > 0),
+    };
+  });
+}
+
+interface DockerInfo {
+  Name: string;
+  OperatingSystem: string;
+  Architecture: string;
+  NCPU: number;
+  MemTotal: number;
+  ServerVersion: string;
+}
+
+export async function readInventory(docker: Docker, connection: SshConnection): Promise<DockerInventory> {
+  const [info, reading, sessions] = await Promise.all([docker.info() as Promise<DockerInfo>, readGpus(connection), readSessions(docker)]);
+  return {
+    hostname: info.Name,
+    os: info.OperatingSystem,
+    architecture: info.Architecture,
+    cpus: info.NCPU,
+    memoryBytes: info.MemTotal,
+    dockerVersion: info.ServerVersion,
+    gpus: withReservations(reading.gpus, sessions),
+    nvidiaHook: reading.nvidiaHook,
+    sessions,
+  };
+}

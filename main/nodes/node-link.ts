@@ -1,0 +1,226 @@
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import Docker from 'dockerode';
+import type { Bookmark, DockerInventory, NodeStatus } from '../../app/contract';
+import { withReservations } from '../../app/domain/gpus';
+import { ConnectError } from './connect-error';
+import { ChannelAgent } from './docker-channel';
+import { dialStdio, explainDockerRefusal } from './docker-access';
+import type { HostKeys } from './host-keys';
+import { readGpus, readInventory, readSessions } from './inventory';
+import type { Secrets } from './secrets';
+import { SshConnection } from './ssh-connection';
+
+export interface LinkDeps {
+  hostKeys: HostKeys;
+  secrets: Secrets;
+  /** The link of another bookmark, for jump hosts. */
+  linkFor(name: string): Promise<NodeLink>;
+  readyTimeoutMs?: number;
+}
+
+const BACKOFF_MS = [1000, 2000, 4000, 8000, 16000, 30000];
+const GPU_POLL_MS = 30_000;
+
+/**
+ * A bookmarked node while Berth runs: its one SSH connection (kept alive, re-established with
+ * backoff when it drops), the Docker client that rides on it, and an inventory kept current from
+ * Docker's event stream plus a gentle GPU query.
+ */
+export class NodeLink extends EventEmitter<{ changed: [] }> {
+  status: NodeStatus = { state: 'idle' };
+  inventory: DockerInventory | undefined;
+  private connection: SshConnection | null = null;
+  private docker: Docker | null = null;
+  private pending: Promise<void> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private gpuTimer: NodeJS.Timeout | null = null;
+  private stopEvents: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    public bookmark: Bookmark,
+    private readonly deps: LinkDeps,
+  ) {
+    super();
+  }
+
+  /** Connects if not connected; resolves once connected, rejects with a ConnectError saying what the user must do. */
+  ensureConnected(): Promise<void> {
+    if (this.connection?.connected && this.docker) return Promise.resolve();
+    this.pending ??= this.attempt().finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  get ssh(): SshConnection | null {
+    return this.connection;
+  }
+
+  async dockerClient(): Promise<Docker> {
+    await this.ensureConnected();
+    if (!this.docker) throw new Error(`${this.bookmark.name} has no Docker connection.`);
+    return this.docker;
+  }
+
+  async refreshInventory(): Promise<DockerInventory> {
+    const docker = await this.dockerClient();
+    if (!this.connection) throw new Error(`${this.bookmark.name} is not connected.`);
+    this.inventory = await readInventory(docker, this.connection);
+    this.emit('changed');
+    return this.inventory;
+  }
+
+  /** Stops for good: no reconnection, watchers off. */
+  close(): void {
+    this.closed = true;
+    this.teardown();
+    this.connection?.close();
+    this.connection = null;
+  }
+
+  private setStatus(status: NodeStatus): void {
+    this.status = status;
+    this.emit('changed');
+  }
+
+  private async attempt(attempt = 0): Promise<void> {
+    this.setStatus(attempt > 0 ? { state: 'reconnecting', attempt } : { state: 'connecting' });
+    try {
+      const via = this.bookmark.jump ? await this.jumpConnection(this.bookmark.jump) : undefined;
+      const connection = new SshConnection({
+        bookmark: this.bookmark,
+        hostKeys: this.deps.hostKeys,
+        secrets: this.deps.secrets,
+        ...(via ? { via } : {}),
+        ...(this.deps.readyTimeoutMs ? { readyTimeoutMs: this.deps.readyTimeoutMs } : {}),
+      });
+      this.lastConnection = connection;
+      await connection.open();
+      const { docker, via: dockerVia } = await this.openDocker(connection);
+      this.connection = connection;
+      this.docker = docker;
+      connection.on('lost', () => this.onLost());
+      this.status = { state: 'connected', dockerVia };
+      await this.refreshInventory().catch(() => this.emit('changed'));
+      this.watch();
+    } catch (error) {
+      const status: NodeStatus =
+        error instanceof ConnectError ? error.status : { state: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+      this.setStatus(attempt > 0 && status.state === 'unreachable' ? { ...status, state: 'reconnecting', attempt } : status);
+      if (attempt > 0 && status.state === 'unreachable' && !this.closed) this.scheduleRetry(attempt + 1);
+      throw error instanceof ConnectError ? error : new ConnectError({ ...status, message: status.message ?? 'Connection failed.' });
+    }
+  }
+
+  /** The connection last tried, connected or not: it holds the host key the server presented. */
+  lastConnection: SshConnection | null = null;
+
+  private async jumpConnection(name: string): Promise<SshConnection> {
+    const jump = await this.deps.linkFor(name);
+    try {
+      await jump.ensureConnected();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConnectError({ state: 'unreachable', message: `${this.bookmark.name} goes through ${name}, which is not connected: ${reason}` });
+    }
+    if (!jump.connection) throw new ConnectError({ state: 'unreachable', message: `The jump host ${name} is not connected.` });
+    return jump.connection;
+  }
+
+  /**
+   * Docker over a stream-local channel. OpenSSH refuses those with the same bare "open failed"
+   * whether forwarding is off or the socket cannot be opened, so on refusal Berth tries
+   * `docker system dial-stdio` over an exec channel, and only if that fails too looks at the socket
+   * over SFTP to say what is wrong.
+   */
+  private async openDocker(connection: SshConnection): Promise<{ docker: Docker; via: 'streamlocal' | 'dial-stdio' }> {
+    const socketPath = this.bookmark.dockerSocket;
+    const client = (open: () => Promise<Duplex>): Docker =>
+      new Docker({ protocol: 'http', host: 'docker', port: 80, agent: new ChannelAgent(open), timeout: 60_000 } as Docker.DockerOptions);
+    try {
+      const probe = await connection.streamLocal(socketPath);
+      probe.destroy();
+      const docker = client(() => connection.streamLocal(socketPath));
+      await docker.ping();
+      return { docker, via: 'streamlocal' };
+    } catch {
+      // Refused, or the daemon did not answer: dial-stdio next.
+    }
+    const docker = client(() => dialStdio(connection, socketPath));
+    try {
+      await docker.ping();
+      return { docker, via: 'dial-stdio' };
+    } catch {
+      const message = await explainDockerRefusal(connection, socketPath);
+      connection.close();
+      throw new ConnectError({ state: 'docker-unavailable', message });
+    }
+  }
+
+  private onLost(): void {
+    this.teardown();
+    this.connection = null;
+    this.docker = null;
+    if (this.closed) return;
+    this.setStatus({ state: 'reconnecting', attempt: 1, message: 'The connection dropped; reconnecting.' });
+    this.scheduleRetry(1);
+  }
+
+  private scheduleRetry(attempt: number): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const delay = BACKOFF_MS[Math.min(attempt - 1, BACKOFF_MS.length - 1)] ?? 30_000;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.closed || this.pending) return;
+      this.pending = this.attempt(attempt)
+        .catch(() => undefined)
+        .finally(() => (this.pending = null));
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Docker's event stream says when sessions change; the GPU query runs gently on a timer. */
+  private watch(): void {
+    const docker = this.docker;
+    const connection = this.connection;
+    if (!docker || !connection) return;
+    let debounce: NodeJS.Timeout | null = null;
+    docker.getEvents({ filters: { type: ['container'], label: ['berth.session'] } }).then(
+      (stream) => {
+        this.stopEvents = () => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+        stream.on('data', () => {
+          if (debounce) clearTimeout(debounce);
+          debounce = setTimeout(() => void this.refreshSessions(docker), 150);
+        });
+        stream.on('error', () => undefined);
+      },
+      () => undefined,
+    );
+    this.gpuTimer = setInterval(() => void this.refreshGpus(connection), GPU_POLL_MS);
+    this.gpuTimer.unref();
+  }
+
+  private async refreshSessions(docker: Docker): Promise<void> {
+    if (!this.inventory) return;
+    const sessions = await readSessions(docker).catch(() => null);
+    if (!sessions) return;
+    this.inventory = { ...this.inventory, sessions, gpus: withReservations(this.inventory.gpus, sessions) };
+    this.emit('changed');
+  }
+
+  private async refreshGpus(connection: SshConnection): Promise<void> {
+    if (!this.inventory) return;
+    const reading = await readGpus(connection).catch(() => null);
+    if (!reading) return;
+    this.inventory = { ...this.inventory, gpus: withReservations(reading.gpus, this.inventory.sessions), nvidiaHook: reading.nvidiaHook };
+    this.emit('changed');
+  }
+
+  private teardown(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.gpuTimer) clearInterval(this.gpuTimer);
+    this.stopEvents?.();
+    this.retryTimer = this.gpuTimer = null;
+    this.stopEvents = null;
+  }
+}

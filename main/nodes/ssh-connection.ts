@@ -1,0 +1,215 @@
+import { EventEmitter } from 'node:events';
+import { Client } from 'ssh2';
+import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import type { Bookmark, HostKeyInfo } from '../../app/contract';
+import { ConnectError } from './connect-error';
+import type { HostKeys, HostKeyVerdict } from './host-keys';
+import { authFor, authRefused } from './ssh-auth';
+import type { Secrets } from './secrets';
+
+export interface SshTarget {
+  bookmark: Bookmark;
+  /** The connection to the jump host, when the bookmark names one. */
+  via?: SshConnection;
+  hostKeys: HostKeys;
+  secrets: Secrets;
+  /** How long the TCP connect plus handshake may take before the node counts as unreachable. */
+  readyTimeoutMs?: number;
+}
+
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const KEEPALIVE_MS = 15_000;
+const EXEC_OUTPUT_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * One SSH connection to one node: every Docker call, terminal and file transfer on the node is a
+ * channel inside it. The host key is checked before any credential goes out; a key that is not
+ * known makes the attempt fail with the key's fingerprint for the user to judge.
+ */
+export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
+  private client: Client | null = null;
+  private sftpSession: Promise<SFTPWrapper> | null = null;
+  private closing = false;
+  /** The key the server presented on the last attempt, kept so the user can accept exactly that one. */
+  presentedKey: Buffer | null = null;
+
+  constructor(private readonly target: SshTarget) {
+    super();
+  }
+
+  get bookmark(): Bookmark {
+    return this.target.bookmark;
+  }
+
+  async open(): Promise<void> {
+    const { bookmark, via, hostKeys, secrets } = this.target;
+    const auth = await authFor(bookmark, secrets);
+    const sock = via ? await via.forwardOut(bookmark.host, bookmark.port) : undefined;
+    let verdict: HostKeyVerdict | null = null;
+
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (error: Error & { level?: string; code?: string }) => {
+        client.end();
+        reject(this.explain(error, verdict));
+      });
+      client.connect({
+        host: bookmark.host,
+        port: bookmark.port,
+        username: bookmark.user,
+        ...(sock ? { sock } : {}),
+        readyTimeout: this.target.readyTimeoutMs ?? 15_000,
+        keepaliveInterval: KEEPALIVE_MS,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+          this.presentedKey = Buffer.from(key);
+          hostKeys.check(bookmark.host, bookmark.port, key).then(
+            (result) => {
+              verdict = result;
+              verify(result.verdict === 'known');
+            },
+            () => verify(false),
+          );
+        },
+        authHandler: [auth],
+      });
+    }).catch(async (error: unknown) => {
+      if (error instanceof ConnectError && error.status.state === 'auth-failed' && bookmark.auth.kind !== 'key' && bookmark.auth.kind !== 'agent') {
+        await secrets.forget(bookmark.name, 'password');
+        throw new ConnectError({ state: 'needs-secret', secret: 'password', message: error.message });
+      }
+      throw error;
+    });
+
+    this.client = client;
+    client.on('close', () => {
+      this.client = null;
+      this.sftpSession = null;
+      if (!this.closing) this.emit('lost', undefined);
+    });
+    client.on('error', () => undefined);
+  }
+
+  /** Ends the connection on purpose; no 'lost' follows. */
+  close(): void {
+    this.closing = true;
+    this.client?.end();
+    this.client = null;
+  }
+
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
+  forwardOut(host: string, port: number): Promise<ClientChannel> {
+    return this.channel((client, done) => client.forwardOut('127.0.0.1', 0, host, port, done));
+  }
+
+  /** A channel to a Unix socket on the node (direct-streamlocal@openssh.com). */
+  streamLocal(socketPath: string): Promise<ClientChannel> {
+    return this.channel((client, done) => client.openssh_forwardOutStreamLocal(socketPath, done));
+  }
+
+  /** A command channel; `command` must be Berth's own constant text or built from validated tokens. */
+  execChannel(command: string): Promise<ClientChannel> {
+    return this.channel((client, done) => client.exec(command, done));
+  }
+
+  async exec(command: string): Promise<ExecResult> {
+    const channel = await this.execChannel(command);
+    return new Promise((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      let code: number | null = null;
+      channel.on('data', (chunk: Buffer) => {
+        if (stdout.length < EXEC_OUTPUT_LIMIT) stdout += chunk.toString('utf8');
+      });
+      channel.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < EXEC_OUTPUT_LIMIT) stderr += chunk.toString('utf8');
+      });
+      channel.on('exit', (exitCode: number | null) => (code = exitCode));
+      channel.on('close', () => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  sftp(): Promise<SFTPWrapper> {
+    this.sftpSession ??= this.channel<SFTPWrapper>((client, done) => client.sftp(done)).catch((error: unknown) => {
+      this.sftpSession = null;
+      throw error;
+    });
+    return this.sftpSession;
+  }
+
+  private channel<T>(open: (client: Client, done: (error: Error | undefined, channel: T) => void) => void): Promise<T> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error(`Not connected to ${this.bookmark.name}.`));
+    return new Promise((resolve, reject) => {
+      try {
+        open(client, (error, channel) => (error ? reject(error) : resolve(channel)));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  private explain(error: Error & { level?: string; code?: string }, verdict: HostKeyVerdict | null): ConnectError {
+    const { bookmark } = this.target;
+    const where = `${bookmark.host}:${bookmark.port}`;
+    if (verdict && verdict.verdict !== 'known') return hostKeyError(bookmark, verdict.verdict, verdict.key);
+    if (error.level === 'client-authentication') return new ConnectError({ state: 'auth-failed', message: authRefused(bookmark) });
+    if (error.level === 'client-timeout') {
+      return new ConnectError({
+        state: 'unreachable',
+        message: `${where} did not answer within ${(this.target.readyTimeoutMs ?? 15_000) / 1000} s. Check the address, the VPN, and that the node is up.`,
+      });
+    }
+    switch (error.code) {
+      case 'ECONNREFUSED':
+        return new ConnectError({
+          state: 'unreachable',
+          message: `Nothing accepts SSH connections at ${where} (connection refused). Check the host and port, and that sshd runs on the node.`,
+        });
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return new ConnectError({
+          state: 'unreachable',
+          message: `The host name ${bookmark.host} could not be resolved. Check its spelling, or your VPN and DNS.`,
+        });
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+      case 'ETIMEDOUT':
+        return new ConnectError({
+          state: 'unreachable',
+          message: `${where} cannot be reached (${error.code}). Check the address, the VPN, and that the node is up.`,
+        });
+      default:
+        return new ConnectError({ state: 'unreachable', message: `The SSH connection to ${where} failed: ${error.message}.` });
+    }
+  }
+}
+
+function hostKeyError(bookmark: Bookmark, verdict: 'unknown' | 'changed' | 'revoked', key: HostKeyInfo): ConnectError {
+  const node = `${bookmark.name} (${bookmark.host}:${bookmark.port})`;
+  if (verdict === 'unknown') {
+    return new ConnectError({
+      state: 'host-key-unknown',
+      hostKey: key,
+      message: `The authenticity of ${node} can't be established. Its ${key.type} key fingerprint is ${key.fingerprint}. Check it with the node's administrator before you accept it.`,
+    });
+  }
+  const expected = key.expected?.join(', ') ?? 'a revoked key';
+  return new ConnectError({
+    state: 'host-key-changed',
+    hostKey: key,
+    message:
+      verdict === 'revoked'
+        ? `The host key of ${node} (${key.fingerprint}) is marked @revoked in known_hosts. Berth will not connect.`
+        : `WARNING: the host key of ${node} has changed. It is now ${key.type} ${key.fingerprint}; Berth knew ${expected}. Someone may be intercepting the connection, or the node was reinstalled. Berth will not connect. If the node's administrator confirms the new key, remove the old one (ssh-keygen -R "${bookmark.port === 22 ? bookmark.host : `[${bookmark.host}]:${bookmark.port}`}", and from Berth's known_hosts) and connect again.`,
+  });
+}

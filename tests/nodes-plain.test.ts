@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bedNode } from './support/bed-nodes';
+import { bookmarkFor, coreFixture } from './support/core-fixture';
+
+// plain-a refuses stream-local forwarding and has its host key regenerated: only this file uses it.
+const plain = bedNode('plain-a');
+const fixture = coreFixture();
+afterAll(() => fixture.core.close());
+
+function sshdLog(): string {
+  return readFileSync(join(plain.dir, 'sshd.log'), 'utf8');
+}
+
+describe('a node that refuses socket forwarding, and whose host key changes', () => {
+  it('reaches Docker through `docker system dial-stdio` and says so', async () => {
+    fixture.trust(plain);
+    await fixture.call('nodes.add', { bookmark: bookmarkFor(plain, 'plain', 'alice', { kind: 'password' }) });
+    const node = await fixture.call('nodes.provideSecret', { name: 'plain', kind: 'password', value: plain.password('alice') });
+    expect(node.status).toMatchObject({ state: 'connected', dockerVia: 'dial-stdio' });
+    expect(node.inventory?.gpus).toEqual([]);
+    const docker = await fixture.core.nodes.docker('plain');
+    expect((await docker.listImages()).some((image) => image.RepoTags?.includes('berth-test/busybox:latest'))).toBe(true);
+  });
+
+  it('refuses a changed host key, shows both fingerprints, and sends no credentials', async () => {
+    const oldFingerprint = plain.hostKeyFingerprint();
+    await plain.regenerateHostKey();
+    const newFingerprint = plain.hostKeyFingerprint();
+    expect(newFingerprint).not.toBe(oldFingerprint);
+
+    const fresh = coreFixture();
+    try {
+      fresh.trust({ ...plain, dir: plain.dir, hostKeyFingerprint: () => oldFingerprint });
+      // The line trusted above is the new key (it was read from disk); put the old one in place instead.
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(fresh.knownHosts, readFileSync(fixture.knownHosts));
+      await fresh.call('nodes.add', { bookmark: bookmarkFor(plain, 'plain', 'alice', { kind: 'password' }) });
+      await fresh.core.nodes.provideSecret('plain', 'password', plain.password('alice'), false).catch(() => undefined);
+
+      const attemptsBefore = (sshdLog().match(/(Accepted|Failed) password for alice/g) ?? []).length;
+      const node = await fresh.call('nodes.connect', { name: 'plain' });
+      expect(node.status.state).toBe('host-key-changed');
+      expect(node.status.hostKey).toEqual({ type: 'ssh-ed25519', fingerprint: newFingerprint, expected: [oldFingerprint] });
+      expect(node.status.message).toContain(`It is now ssh-ed25519 ${newFingerprint}; Berth knew ${oldFingerprint}`);
+      expect((sshdLog().match(/(Accepted|Failed) password for alice/g) ?? []).length).toBe(attemptsBefore);
+
+      // And there is no way around it through the API.
+      await expect(fresh.call('nodes.trustHostKey', { name: 'plain', fingerprint: newFingerprint, remember: true })).rejects.toThrow(
+        'not waiting for a host key decision',
+      );
+    } finally {
+      fresh.core.close();
+    }
+  });
+});
