@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { AnyAuthMethod } from 'ssh2';
 import type { Bookmark } from '../../app/contract';
 import { ConnectError } from './connect-error';
@@ -24,7 +24,7 @@ export async function authFor(bookmark: Bookmark, secrets: Secrets): Promise<Any
         const why = error.code === 'ENOENT' ? 'does not exist' : error.code === 'EACCES' ? 'cannot be read (permission denied)' : error.message;
         throw new ConnectError({ state: 'auth-failed', message: `The key file ${auth.keyFile} for ${name} ${why}. Fix the path in the bookmark.` });
       });
-      let parsed = utils.parseKey(data);
+      let parsed = ssh2.utils.parseKey(data);
       let passphrase: string | undefined;
       if (parsed instanceof Error && /passphrase/i.test(parsed.message)) {
         passphrase = (await secrets.get(name, 'passphrase')) ?? undefined;
@@ -35,7 +35,7 @@ export async function authFor(bookmark: Bookmark, secrets: Secrets): Promise<Any
             message: `The key ${auth.keyFile} is protected: enter its passphrase to connect to ${name}.`,
           });
         }
-        parsed = utils.parseKey(data, passphrase);
+        parsed = ssh2.utils.parseKey(data, passphrase);
         if (parsed instanceof Error) {
           await secrets.forget(name, 'passphrase');
           throw new ConnectError({

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Client } from 'ssh2';
-import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import ssh2 from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { Bookmark, HostKeyInfo } from '../../app/contract';
 import { ConnectError } from './connect-error';
 import type { HostKeys, HostKeyVerdict } from './host-keys';
@@ -52,7 +52,8 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
     const sock = via ? await via.forwardOut(bookmark.host, bookmark.port) : undefined;
     let verdict: HostKeyVerdict | null = null;
 
-    const client = new Client();
+    // ssh2 is CommonJS without static named exports, so Node's ESM loader sees only its default export.
+    const client = new ssh2.Client();
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
       client.once('error', (error: Error & { level?: string; code?: string }) => {
