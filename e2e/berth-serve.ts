@@ -19,7 +19,7 @@ const BIN = new URL('../bin/berth.js', import.meta.url).pathname;
 export async function startBerthServe(env: NodeJS.ProcessEnv): Promise<BerthServe> {
   const configDir = mkdtempSync(join(tmpdir(), 'berth-e2e-home-'));
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, ...env, BERTH_HOME: configDir },
+    env: { ...process.env, ...env, BERTH_HOME: configDir, HOME: configDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -15,9 +15,7 @@ export interface ShellOptions {
 interface Fixtures {
   /** The Berth UI, loaded and connected, in whichever shell this project runs. */
   app: Page;
-}
-
-interface WorkerFixtures {
+  /** A fresh `berth serve` per test, with its own config folder: tests share no bookmarks or trusted keys. */
   serve: BerthServe;
 }
 
@@ -27,20 +25,17 @@ function bedEnv(): NodeJS.ProcessEnv {
   return { DOCKER_HOST: `unix://${socket}` };
 }
 
-export const test = base.extend<Fixtures & ShellOptions, WorkerFixtures>({
+export const test = base.extend<Fixtures & ShellOptions>({
   shell: ['browser', { option: true }],
   electronPath: [undefined, { option: true }],
 
-  serve: [
-    // Playwright reads a fixture's dependencies from its first parameter's pattern, so "none" must be written {}.
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const serve = await startBerthServe(bedEnv());
-      await use(serve);
-      await serve.stop();
-    },
-    { scope: 'worker' },
-  ],
+  // Playwright reads a fixture's dependencies from its first parameter's pattern, so "none" must be written {}.
+  // eslint-disable-next-line no-empty-pattern
+  serve: async ({}, use) => {
+    const serve = await startBerthServe(bedEnv());
+    await use(serve);
+    await serve.stop();
+  },
 
   app: async ({ shell, electronPath, page, serve }, use) => {
     if (shell === 'browser') {

@@ -22,7 +22,12 @@ export const Bookmark = z
       .string()
       .min(1, 'give the host name or address')
       .regex(/^[^\s@/]+$/, 'a host has no spaces, @ or /'),
-    port: z.number().int().min(1).max(65535).default(22),
+    port: z
+      .number('a port is a number from 1 to 65535')
+      .int('a port is a whole number from 1 to 65535')
+      .min(1, 'a port is a number from 1 to 65535')
+      .max(65535, 'a port is a number from 1 to 65535')
+      .default(22),
     user: z
       .string()
       .min(1, 'give the user name on the node')

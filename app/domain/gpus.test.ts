@@ -23,6 +23,11 @@ describe('reservations', () => {
     expect(gpus[2]?.reservedBy).toEqual({ session: 's1', owner: 'alice' });
     expect(gpus[0]?.reservedBy).toBeUndefined();
   });
+  it('does not count a session whose container has exited, even on GPUs marked before', () => {
+    const after = withReservations(gpus, [{ id: 's1', name: 'x', owner: 'alice', status: 'exited', gpus: ['GPU-cccc'] }]);
+    expect(after[2]?.reservedBy).toBeUndefined();
+  });
+
   it('tells mine, others, in use and free apart', () => {
     expect(gpus[2] && gpuUse(gpus[2], 'alice')).toBe('mine');
     expect(gpus[2] && gpuUse(gpus[2], 'bob')).toBe('others');

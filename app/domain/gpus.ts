@@ -21,10 +21,16 @@ export function parseGpuCsv(csv: string): Omit<Gpu, 'reservedBy'>[] {
     });
 }
 
+/** A session whose container has exited (or is going) no longer holds its GPUs, even before it is removed. */
+export function holdsGpus(session: SessionHold): boolean {
+  return !['exited', 'dead', 'removing'].includes(session.status);
+}
+
 /** Marks each GPU with the session that holds it, by the GPU UUIDs in the sessions' labels. */
-export function withReservations(gpus: Omit<Gpu, 'reservedBy'>[], sessions: SessionHold[]): Gpu[] {
-  return gpus.map((gpu) => {
-    const holder = sessions.find((session) => session.gpus.includes(gpu.uuid));
+export function withReservations(gpus: Gpu[], sessions: SessionHold[]): Gpu[] {
+  return gpus.map(({ index, uuid, name, memoryMiB, memoryUsedMiB, utilization }) => {
+    const gpu = { index, uuid, name, memoryMiB, memoryUsedMiB, utilization };
+    const holder = sessions.find((session) => holdsGpus(session) && session.gpus.includes(uuid));
     return holder ? { ...gpu, reservedBy: { session: holder.id, owner: holder.owner } } : gpu;
   });
 }

@@ -16,6 +16,14 @@ export class NodesPage {
     return this.page.getByRole('article', { name });
   }
 
+  gpuBar(name: string): Locator {
+    return this.node(name).getByRole('list', { name: /^GPUs:/ });
+  }
+
+  gpu(name: string, index: number): Locator {
+    return this.gpuBar(name).getByRole('listitem').nth(index);
+  }
+
   async refresh(): Promise<void> {
     await this.page.getByRole('button', { name: 'Refresh' }).click();
   }

@@ -37,6 +37,7 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
   private gpuTimer: NodeJS.Timeout | null = null;
   private stopEvents: (() => void) | null = null;
   private closed = false;
+  private sessionReads = 0;
 
   constructor(
     public bookmark: Bookmark,
@@ -202,8 +203,10 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
 
   private async refreshSessions(docker: Docker): Promise<void> {
     if (!this.inventory) return;
+    // Reads can overlap (die, then destroy): only the newest read may land.
+    const generation = ++this.sessionReads;
     const sessions = await readSessions(docker).catch(() => null);
-    if (!sessions) return;
+    if (!sessions || generation !== this.sessionReads || !this.inventory) return;
     this.inventory = { ...this.inventory, sessions, gpus: withReservations(this.inventory.gpus, sessions) };
     this.emit('changed');
   }

@@ -48,9 +48,10 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
 
   async open(): Promise<void> {
     const { bookmark, via, hostKeys, secrets } = this.target;
-    const auth = await authFor(bookmark, secrets);
     const sock = via ? await via.forwardOut(bookmark.host, bookmark.port) : undefined;
     let verdict: HostKeyVerdict | null = null;
+    let authProblem: ConnectError | null = null;
+    let authTried = false;
 
     // ssh2 is CommonJS without static named exports, so Node's ESM loader sees only its default export.
     const client = new ssh2.Client();
@@ -58,7 +59,7 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
       client.once('ready', () => resolve());
       client.once('error', (error: Error & { level?: string; code?: string }) => {
         client.end();
-        reject(this.explain(error, verdict));
+        reject(authProblem ?? this.explain(error, verdict));
       });
       client.connect({
         host: bookmark.host,
@@ -78,7 +79,17 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
             () => verify(false),
           );
         },
-        authHandler: [auth],
+        // Called only once the host key has passed, as OpenSSH asks for a password only then.
+        // The bookmark names one method; once it has been tried, there is nothing more to try.
+        authHandler: (_methodsLeft, _partialSuccess, next) => {
+          const stop = next as unknown as (done: false) => void;
+          if (authTried) return stop(false);
+          authTried = true;
+          authFor(bookmark, secrets).then(next, (error: unknown) => {
+            authProblem = error instanceof ConnectError ? error : new ConnectError({ state: 'auth-failed', message: String(error) });
+            stop(false);
+          });
+        },
       });
     }).catch(async (error: unknown) => {
       if (error instanceof ConnectError && error.status.state === 'auth-failed' && bookmark.auth.kind !== 'key' && bookmark.auth.kind !== 'agent') {
