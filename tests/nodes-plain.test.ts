@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,23 @@ describe('a node that refuses socket forwarding, and whose host key changes', ()
     expect(node.inventory?.gpus).toEqual([]);
     const docker = await fixture.core.nodes.docker('plain');
     expect((await docker.listImages()).some((image) => image.RepoTags?.includes('berth-test/busybox:latest'))).toBe(true);
+  });
+
+  it('comes back by itself when the connection drops, saying so meanwhile', async () => {
+    const states: string[] = [];
+    fixture.core.nodes.on('changed', (node) => {
+      if (node.name === 'plain') states.push(node.status.state);
+    });
+    const listener = readFileSync(join(plain.dir, 'sshd.pid'), 'utf8').trim();
+    // Every per-connection sshd descends from the listener: killing them cuts the connection, as a network drop would.
+    const monitors = execFileSync('pgrep', ['-P', listener], { encoding: 'utf8' }).trim().split('\n');
+    spawnSync('pkill', ['-KILL', '-P', monitors.join(',')]);
+    spawnSync('kill', ['-KILL', ...monitors]);
+    for (let i = 0; i < 100 && states.at(-1) !== 'connected'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(states).toContain('reconnecting');
+    expect(states.at(-1)).toBe('connected');
+    const docker = await fixture.core.nodes.docker('plain');
+    await expect(docker.ping()).resolves.toBeTruthy();
   });
 
   it('refuses a changed host key, shows both fingerprints, and sends no credentials', async () => {

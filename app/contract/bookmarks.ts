@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseImageSource } from '../domain/image-ref';
 
 /** How Berth proves who the user is. Secrets (passwords, passphrases) are never part of a bookmark. */
 export const Auth = z.discriminatedUnion('kind', [
@@ -39,7 +40,13 @@ export const Bookmark = z
     cluster: z.string().max(80).optional(),
     /** Host folders that sessions on this node may mount (the seed's "a few other directories"). */
     allowedHostPaths: z.array(AbsolutePath).default([]),
-    defaultImage: z.string().optional(),
+    defaultImage: z
+      .string()
+      .superRefine((value, ctx) => {
+        const parsed = parseImageSource(value);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      })
+      .optional(),
   })
   .strict();
 export type Bookmark = z.output<typeof Bookmark>;
