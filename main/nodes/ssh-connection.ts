@@ -57,7 +57,8 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
     const client = new ssh2.Client();
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
-      client.once('error', (error: Error & { level?: string; code?: string }) => {
+      // on, not once: ssh2 can report a second error (the socket closing) after the first.
+      client.on('error', (error: Error & { level?: string; code?: string }) => {
         client.end();
         reject(authProblem ?? this.explain(error, verdict));
       });
