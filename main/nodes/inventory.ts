@@ -33,6 +33,7 @@ export async function readSessions(docker: Docker): Promise<SessionHold[]> {
   });
 }
 
+/** The fields of Docker's /info that Berth reads; dockerode types the answer as any. */
 interface DockerInfo {
   Name: string;
   OperatingSystem: string;
@@ -42,8 +43,11 @@ interface DockerInfo {
   ServerVersion: string;
 }
 
-export async function readInventory(docker: Docker, connection: SshConnection): Promise<DockerInventory> {
-  const [info, reading, sessions] = await Promise.all([docker.info() as Promise<DockerInfo>, readGpus(connection), readSessions(docker)]);
+export type Machine = Pick<DockerInventory, 'hostname' | 'os' | 'architecture' | 'cpus' | 'memoryBytes' | 'dockerVersion'>;
+
+/** The machine as its Docker daemon describes it. */
+export async function readMachine(docker: Docker): Promise<Machine> {
+  const info = (await docker.info()) as DockerInfo;
   return {
     hostname: info.Name,
     os: info.OperatingSystem,
@@ -51,6 +55,13 @@ export async function readInventory(docker: Docker, connection: SshConnection): 
     cpus: info.NCPU,
     memoryBytes: info.MemTotal,
     dockerVersion: info.ServerVersion,
+  };
+}
+
+export async function readInventory(docker: Docker, connection: SshConnection): Promise<DockerInventory> {
+  const [machine, reading, sessions] = await Promise.all([readMachine(docker), readGpus(connection), readSessions(docker)]);
+  return {
+    ...machine,
     gpus: withReservations(reading.gpus, sessions),
     nvidiaHook: reading.nvidiaHook,
     sessions,

@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import type { DockerInventory } from '../../app/contract';
+import { readMachine } from './inventory';
 
 const PROBE_TIMEOUT_MS = 3000;
 
@@ -17,34 +18,10 @@ export type LocalDockerProbe = { reachable: true; inventory: DockerInventory } |
 export async function probeLocalDocker(socketPath: string): Promise<LocalDockerProbe> {
   const docker = new Docker({ socketPath, timeout: PROBE_TIMEOUT_MS });
   try {
-    const info = (await docker.info()) as DockerInfo;
-    return {
-      reachable: true,
-      inventory: {
-        hostname: info.Name,
-        os: info.OperatingSystem,
-        architecture: info.Architecture,
-        cpus: info.NCPU,
-        memoryBytes: info.MemTotal,
-        dockerVersion: info.ServerVersion,
-        gpus: [],
-        nvidiaHook: false,
-        sessions: [],
-      },
-    };
+    return { reachable: true, inventory: { ...(await readMachine(docker)), gpus: [], nvidiaHook: false, sessions: [] } };
   } catch (error) {
     return { reachable: false, problem: explain(error, socketPath) };
   }
-}
-
-/** The fields of Docker's /info that Berth reads; dockerode types the answer as any. */
-interface DockerInfo {
-  Name: string;
-  OperatingSystem: string;
-  Architecture: string;
-  NCPU: number;
-  MemTotal: number;
-  ServerVersion: string;
 }
 
 function explain(error: unknown, socketPath: string): string {
