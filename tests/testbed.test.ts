@@ -58,6 +58,18 @@ describe('test bed', () => {
     expect(ssh(bedNode('gpu-b'), 'carol', 'test -w /var/run/docker.sock || echo refused').stdout.trim()).toBe('refused');
   });
 
+  it('gives containers a network of their own node, on its bridge', async () => {
+    const docker = bedNode('gpu-b').docker();
+    const container = await docker.createContainer({ Image: BASE_IMAGE, Cmd: ['sleep', '30'] });
+    try {
+      await container.start();
+      const info = await container.inspect();
+      expect(info.NetworkSettings.IPAddress).toMatch(/^172\.31\.\d+\.\d+$/);
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
   it('runs Docker’s own GPU code path: a GPU request sets NVIDIA_VISIBLE_DEVICES', async () => {
     const node = bedNode('gpu-a');
     const docker = node.docker();

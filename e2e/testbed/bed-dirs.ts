@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeBridge } from './bridge';
 
 /**
  * Every test bed lives in its own folder under one root, with the pid of the test run that owns it.
@@ -30,6 +31,14 @@ export function clearBedDir(dir: string): void {
     if (!name.endsWith('.pid') || name === 'owner.pid' || name.includes('/docker/')) continue;
     const pid = readPid(join(dir, name));
     if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  for (const name of names) {
+    if (!name.endsWith('bridge.name')) continue;
+    try {
+      removeBridge(join(dir, name, '..'));
+    } catch {
+      // Already gone.
+    }
   }
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }

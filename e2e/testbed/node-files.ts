@@ -103,7 +103,7 @@ export function writeSshdConfig(dir: string, port: number, hostKey: string, allo
 }
 
 /** Runs inside the node's mount namespace: private /run, the node's users and homes, then its daemons. */
-export function writeInit(dir: string, sshdConfig: string): string {
+export function writeInit(dir: string, sshdConfig: string, bridge: string): string {
   const file = join(dir, 'init.sh');
   writeFileSync(
     file,
@@ -114,9 +114,11 @@ mount -t tmpfs tmpfs /run
 mkdir -p /run/sshd
 for f in passwd group shadow; do mount --bind "$D/etc/$f" "/etc/$f"; done
 mount --bind "$D/home" /home
+# Where Berth keeps its GPU queue on a node (/run/lock is the FHS lock folder, world-writable and sticky).
+mkdir -m 1777 /run/lock
 PATH="$D/bin:$PATH" dockerd --host=unix:///var/run/docker.sock --host="unix://$D/docker.sock" \\
   --data-root="$D/docker" --exec-root="$D/x" --pidfile="$D/dockerd.pid" \\
-  --bridge=none --iptables=false --ip6tables=false >"$D/dockerd.log" 2>&1 &
+  --bridge='${bridge}' --iptables=false --ip-masq=false --ip6tables=false >"$D/dockerd.log" 2>&1 &
 /usr/sbin/sshd -D -f '${sshdConfig}' -E "$D/sshd.log" &
 wait
 `,

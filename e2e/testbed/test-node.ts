@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { buildBaseImage } from './base-image';
+import { createBridge, removeBridge } from './bridge';
 import { isAlive, readPid } from './bed-dirs';
 import { freePort } from './free-port';
 import { KEY_PASSPHRASES, writeGpus, writeHostKey, writeInit, writeSshdConfig, writeStandIns, writeUsers } from './node-files';
@@ -54,7 +55,7 @@ export async function startTestNode(dir: string, options: TestNodeOptions): Prom
   writeStandIns(dir, gpus);
   const hostKey = writeHostKey(dir);
   const sshdConfig = writeSshdConfig(dir, port, hostKey, options.allowStreamLocal ?? true);
-  const init = writeInit(dir, sshdConfig);
+  const init = writeInit(dir, sshdConfig, createBridge(dir));
 
   const log = openSync(join(dir, 'init.log'), 'a');
   const holder = spawn('unshare', ['--mount', '--propagation', 'private', init], { stdio: ['ignore', log, log], detached: true });
@@ -102,6 +103,11 @@ export function testNode(info: TestNodeInfo): TestNode {
       for (const name of ['sshd.pid', 'dockerd.pid', 'holder.pid']) {
         const pid = readPid(join(dir, name));
         if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      try {
+        removeBridge(dir);
+      } catch {
+        // Already gone.
       }
     },
   };
