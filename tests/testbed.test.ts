@@ -64,7 +64,7 @@ describe('test bed', () => {
     try {
       await container.start();
       const info = await container.inspect();
-      expect(info.NetworkSettings.IPAddress).toMatch(/^172\.31\.\d+\.\d+$/);
+      expect(info.NetworkSettings.Networks.bridge?.IPAddress).toMatch(/^172\.31\.\d+\.\d+$/);
     } finally {
       await container.remove({ force: true });
     }

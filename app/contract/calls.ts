@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppInfo } from './app-info';
 import { Bookmark, BookmarkName } from './bookmarks';
 import { NodeList, NodeSummary } from './nodes';
+import { HistoryEntry, SessionInfo, SessionProgress, SessionSpec, TerminalKind } from './sessions';
 
 /** A call: what the caller sends, and what it gets back. Both are checked at run time on the back end. */
 interface CallSpec<P extends z.ZodType, R extends z.ZodType> {
@@ -55,10 +56,46 @@ export const calls = {
     z.object({ file: z.string().optional() }).strict(),
     z.object({ file: z.string(), bookmarks: z.array(Bookmark), skipped: z.array(z.string()) }),
   ),
+
+  /** Claims GPUs (waiting in the node's queue if need be) and starts the session; resolves once it runs. */
+  'sessions.create': call(SessionSpec, SessionInfo),
+  /** My sessions on every bookmarked node, or everyone's; a node that cannot be reached is named in problems. */
+  'sessions.list': call(
+    z.object({ node: BookmarkName.optional(), everyone: z.boolean().default(false) }).strict(),
+    z.object({ sessions: z.array(SessionInfo), problems: z.array(z.string()) }),
+  ),
+  /** A session by ID, unique ID prefix or name. */
+  'sessions.describe': call(z.object({ id: z.string().min(1) }).strict(), SessionInfo),
+  /** SIGTERM, a grace period, SIGKILL; then the container goes and its GPUs are free. Another user's session needs force. */
+  'sessions.stop': call(z.object({ id: z.string().min(1), force: z.boolean().default(false) }).strict(), HistoryEntry),
+  'sessions.history': call(NoParams, z.array(HistoryEntry)),
+
+  /** A terminal on a session: attached to its main process, or a new process (a login shell by default). */
+  'terminals.open': call(
+    z
+      .object({
+        session: z.string().min(1),
+        kind: TerminalKind,
+        command: z.array(z.string()).default([]),
+        cols: z.number().int().min(1).max(1000),
+        rows: z.number().int().min(1).max(1000),
+      })
+      .strict(),
+    z.object({ terminal: z.string(), stream: z.string(), session: SessionInfo }),
+  ),
+  'terminals.input': call(z.object({ terminal: z.string(), data: z.string().max(1024 * 1024) }).strict(), z.object({})),
+  'terminals.resize': call(
+    z.object({ terminal: z.string(), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict(),
+    z.object({}),
+  ),
+  /** How a terminal's process ended: its exit code, and whether the session ended with it. */
+  'terminals.exit': call(z.object({ terminal: z.string() }).strict(), z.object({ exitCode: z.number().int().nullable(), sessionEnded: z.boolean() })),
 };
 
 /** Events the back end pushes to every connected UI. */
 export const events = {
+  /** How a session being created is getting on: pulling, waiting for GPUs (with its place), starting. */
+  'sessions.progress': SessionProgress,
   /** A node's connection state or inventory changed. */
   'nodes.changed': NodeSummary,
 };

@@ -3,6 +3,7 @@ export * from './bookmarks';
 export * from './calls';
 export * from './errors';
 export * from './nodes';
+export * from './sessions';
 export * from './streams';
 export * from './wire';
 export * from './wire-codec';

@@ -14,11 +14,13 @@ export interface TestBed {
 }
 
 /**
- * Two GPU nodes (gpu-a with 4 stand-in GPUs, gpu-b with 2) and plain-a, a node without GPUs whose
+ * GPU nodes (gpu-a and gpu-q with 4 stand-in GPUs, gpu-b with 2) and plain-a, a node without GPUs whose
  * sshd refuses stream-local forwarding; tests that regenerate a host key use plain-a alone.
  */
 export const DEFAULT_NODES: TestNodeOptions[] = [
   { name: 'gpu-a', gpus: 4 },
+  // Only the GPU queue test uses gpu-q, so it alone decides who holds its GPUs.
+  { name: 'gpu-q', gpus: 4 },
   { name: 'gpu-b', gpus: 2 },
   { name: 'plain-a', gpus: 0, allowStreamLocal: false },
 ];

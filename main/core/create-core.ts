@@ -11,6 +11,9 @@ import { NodeManager } from '../nodes/node-manager';
 import { MemorySecrets } from '../nodes/secrets';
 import type { Secrets } from '../nodes/secrets';
 import { importSshConfig } from '../nodes/ssh-config-import';
+import { HistoryStore } from '../sessions/history-store';
+import { SessionManager } from '../sessions/session-manager';
+import { Terminals } from '../sessions/terminals';
 import { version } from './version';
 
 export interface CoreOptions {
@@ -27,6 +30,7 @@ export interface Core {
   dispatcher: Dispatcher<typeof calls>;
   events: EventFeed;
   nodes: NodeManager;
+  sessions: SessionManager;
   close(): void;
 }
 
@@ -42,6 +46,9 @@ export function createCore(options: CoreOptions): Core {
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   });
 
+  const sessions = new SessionManager(nodes, new HistoryStore(dir));
+  const terminals = new Terminals(sessions);
+
   const dispatcher = new Dispatcher(calls, {
     'app.info': () => Promise.resolve({ version, mode: options.mode, configDir: dir }),
     'nodes.list': () => nodes.list(),
@@ -53,15 +60,29 @@ export function createCore(options: CoreOptions): Core {
     'nodes.provideSecret': ({ name, kind, value, remember }) => nodes.provideSecret(name, kind, value, remember),
     'nodes.trustHostKey': ({ name, fingerprint, remember }) => nodes.trustHostKey(name, fingerprint, remember),
     'nodes.sshConfigHosts': ({ file }) => importSshConfig(file),
+    'sessions.create': (spec, ctx) => sessions.create(spec, ctx.signal),
+    'sessions.list': ({ node, everyone }) => sessions.list({ node, everyone }),
+    'sessions.describe': ({ id }) => sessions.describe(id),
+    'sessions.stop': ({ id, force }) => sessions.stop(id, force),
+    'sessions.history': () => sessions.history(),
+    'terminals.open': ({ session, kind, command, cols, rows }, ctx) => terminals.start({ session, kind, command, cols, rows }, (source) => ctx.openStream(source)),
+    'terminals.input': ({ terminal, data }) => (terminals.input(terminal, data), Promise.resolve({})),
+    'terminals.resize': async ({ terminal, cols, rows }) => (await terminals.resize(terminal, cols, rows), {}),
+    'terminals.exit': ({ terminal }) => terminals.exit(terminal),
   });
 
   const events: EventFeed = {
     subscribe(listener) {
       const onNode = (summary: unknown): void => listener('nodes.changed', summary);
+      const onProgress = (progress: unknown): void => listener('sessions.progress', progress);
       nodes.on('changed', onNode);
-      return () => nodes.off('changed', onNode);
+      sessions.on('progress', onProgress);
+      return () => {
+        nodes.off('changed', onNode);
+        sessions.off('progress', onProgress);
+      };
     },
   };
 
-  return { dispatcher, events, nodes, close: () => nodes.close() };
+  return { dispatcher, events, nodes, sessions, close: () => nodes.close() };
 }

@@ -109,6 +109,28 @@ export class NodeManager extends EventEmitter<{ changed: [NodeSummary] }> {
     this.links.clear();
   }
 
+  /** The live link of a bookmarked node, connecting it if need be; other capabilities work through it. */
+  async connected(name: string): Promise<NodeLink> {
+    const link = await this.link(name);
+    try {
+      await link.ensureConnected();
+    } catch (error) {
+      if (error instanceof ConnectError) throw new BerthError('unavailable', error.message);
+      throw error;
+    }
+    return link;
+  }
+
+  /** The links that are connected now, without connecting any other. */
+  connectedLinks(): NodeLink[] {
+    return [...this.links.values()].filter((link) => link.status.state === 'connected');
+  }
+
+  /** The bookmarks' names. */
+  async names(): Promise<string[]> {
+    return (await this.options.store.all()).map((bookmark) => bookmark.name);
+  }
+
   private async link(name: string): Promise<NodeLink> {
     const bookmark = await this.options.store.get(name);
     const existing = this.links.get(name);

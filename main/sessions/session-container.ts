@@ -1,0 +1,56 @@
+import type Docker from 'dockerode';
+import type { SessionInfo } from '../../app/contract';
+import { LABELS } from '../../app/domain/labels';
+
+/** Further labels Berth keeps on a session's container, beside the shared ones in app/domain/labels. */
+export const SESSION_LABELS = {
+  image: 'berth.image',
+  command: 'berth.command',
+  created: 'berth.created',
+} as const;
+
+/** A session as the node records it: its container's labels and state. */
+export function sessionFromContainer(
+  node: string,
+  me: string,
+  info: {
+    Id: string;
+    Labels: Record<string, string>;
+    State: string | { Status: string; StartedAt?: string; FinishedAt?: string; ExitCode?: number };
+    Names?: string[];
+    Name?: string;
+  },
+  gpuIndex: (uuid: string) => number | undefined,
+): SessionInfo {
+  const labels = info.Labels;
+  const state = typeof info.State === 'string' ? { Status: info.State } : info.State;
+  const gpus = (labels[LABELS.gpus] ?? '').split(',').filter(Boolean);
+  let command: string[];
+  try {
+    command = JSON.parse(labels[SESSION_LABELS.command] ?? '[]') as string[];
+  } catch {
+    command = [];
+  }
+  const owner = labels[LABELS.owner] ?? 'unknown';
+  const session: SessionInfo = {
+    id: labels[LABELS.session] ?? info.Id.slice(0, 12),
+    name: labels[LABELS.name] ?? (info.Name ?? info.Names?.[0] ?? '').replace(/^\//, ''),
+    node,
+    owner,
+    status: state.Status,
+    image: labels[SESSION_LABELS.image] ?? '',
+    gpus,
+    gpuIndexes: gpus.map(gpuIndex).filter((index): index is number => index !== undefined),
+    createdAt: labels[SESSION_LABELS.created] ?? '',
+    command,
+    mine: owner === me,
+  };
+  if ('StartedAt' in state && state.StartedAt && !state.StartedAt.startsWith('0001')) session.startedAt = state.StartedAt;
+  if ('FinishedAt' in state && state.FinishedAt && !state.FinishedAt.startsWith('0001')) session.finishedAt = state.FinishedAt;
+  if ('ExitCode' in state && state.Status === 'exited' && state.ExitCode !== undefined) session.exitCode = state.ExitCode;
+  return session;
+}
+
+export async function findContainers(docker: Docker, filter: { session?: string } = {}): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [filter.session ? `${LABELS.session}=${filter.session}` : LABELS.session] } });
+}

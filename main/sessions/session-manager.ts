@@ -1,0 +1,160 @@
+import { EventEmitter } from 'node:events';
+import type Docker from 'dockerode';
+import { ulid } from 'ulid';
+import { BerthError } from '../../app/contract';
+import type { HistoryEntry, SessionInfo, SessionProgress, SessionSpec } from '../../app/contract';
+import { holdsGpus } from '../../app/domain/gpus';
+import { readGpus, readSessions } from '../nodes/inventory';
+import type { NodeLink } from '../nodes/node-link';
+import type { NodeManager } from '../nodes/node-manager';
+import { createSession } from './create-session';
+import type { HistoryStore } from './history-store';
+import { findContainers, sessionFromContainer } from './session-container';
+
+/** Seconds between SIGTERM and SIGKILL when a session is stopped. */
+const STOP_GRACE_S = 10;
+
+export interface FoundSession {
+  link: NodeLink;
+  container: Docker.Container;
+  session: SessionInfo;
+}
+
+/** Sessions on every bookmarked node, read from the nodes themselves: the node is the source of truth. */
+export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }> {
+  constructor(
+    private readonly nodes: NodeManager,
+    private readonly historyStore: HistoryStore,
+  ) {
+    super();
+  }
+
+  async create(spec: SessionSpec, signal: AbortSignal): Promise<SessionInfo> {
+    const link = await this.nodes.connected(spec.node);
+    const requestId = spec.requestId ?? ulid();
+    return createSession(spec, {
+      link,
+      signal,
+      progress: (progress) => this.emit('progress', { ...progress, requestId }),
+      fitsElsewhere: (gpus) => this.fitsElsewhere(gpus),
+    });
+  }
+
+  async list(options: { node?: string | undefined; everyone: boolean }): Promise<{ sessions: SessionInfo[]; problems: string[] }> {
+    const names = options.node ? [options.node] : await this.nodes.names();
+    const problems: string[] = [];
+    const perNode = await Promise.all(
+      names.map(async (name) => {
+        try {
+          return await this.sessionsOn(await this.nodes.connected(name));
+        } catch (error) {
+          if (options.node) throw error;
+          problems.push(`${name}: ${(error as Error).message}`);
+          return [];
+        }
+      }),
+    );
+    const sessions = perNode.flat().filter((session) => options.everyone || session.mine);
+    return { sessions: sessions.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), problems };
+  }
+
+  /** A session by ID, unique ID prefix, or name, on any bookmarked node. */
+  async find(key: string): Promise<FoundSession> {
+    const names = await this.nodes.names();
+    const found: FoundSession[] = [];
+    await Promise.all(
+      names.map(async (name) => {
+        const link = await this.nodes.connected(name).catch(() => null);
+        if (!link) return;
+        const docker = await link.dockerClient();
+        for (const info of await findContainers(docker)) {
+          const id = info.Labels['berth.session'] ?? '';
+          const sessionName = info.Labels['berth.name'] ?? '';
+          if (id === key || sessionName === key || (key.length >= 4 && id.toLowerCase().startsWith(key.toLowerCase()))) {
+            const container = docker.getContainer(info.Id);
+            found.push({ link, container, session: await this.describeContainer(link, container) });
+          }
+        }
+      }),
+    );
+    if (found.length === 0)
+      throw new BerthError('not-found', `No session "${key}" on your nodes. \`berth session list --all\` shows the sessions there are.`);
+    if (found.length > 1) {
+      throw new BerthError(
+        'invalid-params',
+        `"${key}" matches ${found.length} sessions (${found.map((f) => `${f.session.id} on ${f.session.node}`).join(', ')}); give the full ID.`,
+      );
+    }
+    return found[0] as FoundSession;
+  }
+
+  async describe(key: string): Promise<SessionInfo> {
+    return (await this.find(key)).session;
+  }
+
+  async stop(key: string, force: boolean): Promise<HistoryEntry> {
+    const { container, session } = await this.find(key);
+    if (!session.mine && !force) {
+      throw new BerthError(
+        'invalid-params',
+        `${session.name} belongs to ${session.owner}. Stopping someone else's session needs --force (in the app, a confirmation).`,
+      );
+    }
+    await container.stop({ t: STOP_GRACE_S }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 304) throw error;
+    });
+    const info = await container.inspect();
+    await container.remove({ force: true });
+    const entry: HistoryEntry = {
+      id: session.id,
+      name: session.name,
+      node: session.node,
+      owner: session.owner,
+      image: session.image,
+      gpus: session.gpus,
+      finishedAt: info.State.FinishedAt && !info.State.FinishedAt.startsWith('0001') ? info.State.FinishedAt : new Date().toISOString(),
+      exitCode: info.State.ExitCode,
+      ...(session.startedAt ? { startedAt: session.startedAt } : {}),
+    };
+    await this.historyStore.add(entry);
+    return entry;
+  }
+
+  history(): Promise<HistoryEntry[]> {
+    return this.historyStore.all();
+  }
+
+  async describeContainer(link: NodeLink, container: Docker.Container): Promise<SessionInfo> {
+    const info = await container.inspect();
+    return sessionFromContainer(
+      link.bookmark.name,
+      link.bookmark.user,
+      { ...info, Labels: info.Config.Labels },
+      (uuid) => link.inventory?.gpus.find((gpu) => gpu.uuid === uuid)?.index,
+    );
+  }
+
+  private async sessionsOn(link: NodeLink): Promise<SessionInfo[]> {
+    const docker = await link.dockerClient();
+    const containers = await findContainers(docker);
+    return Promise.all(containers.map((info) => this.describeContainer(link, docker.getContainer(info.Id))));
+  }
+
+  /** Connected nodes where `gpus` GPUs are free right now. */
+  private async fitsElsewhere(gpus: number): Promise<string[]> {
+    const fits = await Promise.all(
+      this.nodes.connectedLinks().map(async (link) => {
+        const ssh = link.ssh;
+        if (!ssh) return null;
+        try {
+          const [reading, sessions] = await Promise.all([readGpus(ssh), readSessions(await link.dockerClient())]);
+          const held = new Set(sessions.filter(holdsGpus).flatMap((session) => session.gpus));
+          return reading.gpus.filter((gpu) => !held.has(gpu.uuid)).length >= gpus ? link.bookmark.name : null;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    return fits.filter((name): name is string => name !== null);
+  }
+}
