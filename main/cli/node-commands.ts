@@ -6,22 +6,13 @@ import { Bookmark, describeIssues } from '../../app/contract';
 import type { BookmarkInput, NodeSummary } from '../../app/contract';
 import { formatBytes } from '../../app/domain/sizes';
 import { gpuUse } from '../../app/domain/gpus';
-import { createCore } from '../core/create-core';
 import type { Core } from '../core/create-core';
 import { coreCall } from './core-call';
 import { ask, canPrompt } from './prompt';
 import { readSecretFile } from './secret-file';
 import { table } from './table';
+import { withCore } from './with-core';
 import { UsageError } from './usage-error';
-
-async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> {
-  const core = createCore({ mode: 'cli' });
-  try {
-    return await work(core);
-  } finally {
-    core.close();
-  }
-}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -36,7 +27,7 @@ interface ConnectOptions {
  * Connects the way `ssh` does at a terminal: an unknown host key is shown and asked about, a
  * password is asked for. Without a terminal, each fails with what to pass instead.
  */
-async function connectInteractively(core: Core, name: string, options: ConnectOptions): Promise<NodeSummary> {
+export async function connectInteractively(core: Core, name: string, options: ConnectOptions): Promise<NodeSummary> {
   let node = await coreCall(core, 'nodes.connect', { name });
   for (let round = 0; round < 5 && node.status.state !== 'connected'; round++) {
     const { status } = node;

@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../core/version';
+import { exitCode } from './exit-code';
 import { addNodeCommands } from './node-commands';
+import { addSessionCommands } from './session-commands';
 import { runServe } from './serve-command';
 import { UsageError } from './usage-error';
 
@@ -39,6 +41,7 @@ export function buildProgram(): Command {
     });
 
   addNodeCommands(program);
+  addSessionCommands(program);
   return program;
 }
 
@@ -47,7 +50,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return exitCode();
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;

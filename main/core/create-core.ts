@@ -65,7 +65,8 @@ export function createCore(options: CoreOptions): Core {
     'sessions.describe': ({ id }) => sessions.describe(id),
     'sessions.stop': ({ id, force }) => sessions.stop(id, force),
     'sessions.history': () => sessions.history(),
-    'terminals.open': ({ session, kind, command, cols, rows }, ctx) => terminals.start({ session, kind, command, cols, rows }, (source) => ctx.openStream(source)),
+    'terminals.open': ({ session, kind, command, cols, rows }, ctx) =>
+      terminals.start({ session, kind, command, cols, rows }, (source) => ctx.openStream(source)),
     'terminals.input': ({ terminal, data }) => (terminals.input(terminal, data), Promise.resolve({})),
     'terminals.resize': async ({ terminal, cols, rows }) => (await terminals.resize(terminal, cols, rows), {}),
     'terminals.exit': ({ terminal }) => terminals.exit(terminal),

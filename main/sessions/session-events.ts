@@ -1,10 +1,10 @@
 import type Docker from 'dockerode';
 import { LABELS } from '../../app/domain/labels';
 
-/** Resolves when a session container on the node changes (dies, goes), after `timeoutMs`, or on abort. */
+/** Resolves when a session container on the node starts (the queue moved) or ends (GPUs freed), after `timeoutMs`, or on abort. */
 export async function waitForSessionChange(docker: Docker, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const stream = await docker
-    .getEvents({ filters: { type: ['container'], label: [LABELS.session], event: ['die', 'destroy', 'stop'] } })
+    .getEvents({ filters: { type: ['container'], label: [LABELS.session], event: ['start', 'die', 'destroy', 'stop'] } })
     .catch(() => null);
   await new Promise<void>((resolve) => {
     const done = (): void => {

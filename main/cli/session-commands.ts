@@ -1,0 +1,198 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ulid } from 'ulid';
+import { SessionSpec, describeIssues } from '../../app/contract';
+import type { SessionInfo, SessionSpecInput } from '../../app/contract';
+import type { Core } from '../core/create-core';
+import { runTerminal } from './cli-terminal';
+import { coreCall } from './core-call';
+import { setExitCode } from './exit-code';
+import { connectInteractively } from './node-commands';
+import { duration, started } from './session-format';
+import { table } from './table';
+import { UsageError } from './usage-error';
+import { withCore } from './with-core';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseMount(text: string): { source: string; target: string; readOnly: boolean } {
+  const [source = '', target = '', mode, ...rest] = text.split(':');
+  if (!source || !target || rest.length > 0 || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) {
+    throw new UsageError(`--mount ${text} is not SRC:DST or SRC:DST:ro.`);
+  }
+  return { source, target, readOnly: mode === 'ro' };
+}
+
+interface CreateOptions {
+  node: string;
+  gpus?: string;
+  image?: string;
+  pull: 'always' | 'missing' | 'never';
+  name?: string;
+  cpus?: string;
+  memory?: string;
+  sharedMemory?: string;
+  env: string[];
+  mount: string[];
+  workdir?: string;
+  detach?: boolean;
+  wait: boolean;
+}
+
+function specFrom(options: CreateOptions, command: string[]): SessionSpec {
+  const input: SessionSpecInput = {
+    node: options.node,
+    pull: options.pull,
+    gpus: options.gpus === undefined ? 0 : Number(options.gpus),
+    env: options.env,
+    mounts: options.mount.map(parseMount),
+    command,
+    wait: options.wait,
+    requestId: ulid(),
+    ...(options.image ? { image: options.image } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.cpus ? { cpus: Number(options.cpus) } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
+    ...(options.sharedMemory ? { sharedMemory: options.sharedMemory } : {}),
+    ...(options.workdir ? { workdir: options.workdir } : {}),
+  };
+  const parsed = SessionSpec.safeParse(input);
+  if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error, 'session').join('; ')}.`);
+  return parsed.data;
+}
+
+/** The session a command means: the one named, or the user's only running session. */
+async function pick(core: Core, id: string | undefined): Promise<string> {
+  if (id) return id;
+  const { sessions } = await coreCall(core, 'sessions.list', {});
+  const running = sessions.filter((session) => session.status === 'running');
+  if (running.length === 1 && running[0]) return running[0].id;
+  if (running.length === 0) throw new UsageError('you have no running session; start one with `berth session create --node NODE`.');
+  throw new UsageError(`you have ${running.length} running sessions (${running.map((s) => `${s.id} on ${s.node}`).join(', ')}); name one.`);
+}
+
+function printSessions(sessions: SessionInfo[]): void {
+  process.stdout.write(
+    table(
+      ['ID', 'NAME', 'OWNER', 'STATUS', 'NODE', 'GPUS', 'IMAGE', 'STARTED', 'DURATION'],
+      sessions.map((s) => [
+        s.id,
+        s.name,
+        s.owner,
+        s.status,
+        s.node,
+        s.gpuIndexes.length ? s.gpuIndexes.join(',') : String(s.gpus.length),
+        s.image,
+        started(s),
+        duration(s),
+      ]),
+    ),
+  );
+}
+
+export function addSessionCommands(program: Command): void {
+  const session = program.command('session').description('interactive container sessions on your nodes');
+
+  session
+    .command('create')
+    .description('claim GPUs on a node and start a session (attaches unless --detach)')
+    .argument('[command...]', 'command to run instead of a login shell (after --)')
+    .requiredOption('--node <node>', 'bookmarked node to run on')
+    .option('--gpus <count>', 'GPUs to reserve (default 0)')
+    .option('--image <ref>', "docker://REF, beaker://NAME or a plain reference (default: the node's default image)")
+    .addOption(new Option('--pull <policy>', 'when to pull the image').choices(['always', 'missing', 'never']).default('missing'))
+    .option('--name <name>', 'name of the session (and its container)')
+    .option('--cpus <n>', 'CPU limit')
+    .option('--memory <size>', 'memory limit, e.g. 64g')
+    .option('--shared-memory <size>', 'size of /dev/shm, e.g. 8g')
+    .option('--env <K=V>', 'environment variable (repeatable)', collect, [])
+    .option('--mount <SRC:DST[:ro]>', 'mount a host folder the node allows (repeatable)', collect, [])
+    .option('--workdir <dir>', 'working directory (default: your home)')
+    .option('--detach', 'print the session ID instead of attaching')
+    .option('--no-wait', 'fail at once if the GPUs are taken, naming nodes where they are free')
+    .action(async (command: string[], options: CreateOptions) => {
+      const spec = specFrom(options, command);
+      await withCore(async (core) => {
+        await connectInteractively(core, spec.node, {});
+        let last = '';
+        const stop = core.events.subscribe((name, payload) => {
+          const progress = payload as { requestId?: string; message?: string; stage?: string };
+          if (name !== 'sessions.progress' || progress.requestId !== spec.requestId || !progress.message || progress.message === last) return;
+          last = progress.message;
+          process.stderr.write(`${progress.message}${progress.stage === 'waiting' ? ' (Ctrl+C to cancel)' : ''}\n`);
+        });
+        let created: SessionInfo;
+        try {
+          created = await coreCall(core, 'sessions.create', spec);
+        } finally {
+          stop();
+        }
+        if (options.detach) {
+          process.stdout.write(`${created.id}\n`);
+          return;
+        }
+        process.stderr.write(
+          `Started ${created.name} (${created.id}) on ${created.node}${created.gpus.length ? ` with GPU ${created.gpuIndexes.join(',')}` : ''}.\n`,
+        );
+        setExitCode(await runTerminal(core, created.id, 'attach', []));
+      });
+    });
+
+  session
+    .command('list')
+    .description('list your sessions (or everyone’s)')
+    .option('--node <node>', 'only this node, everyone’s sessions')
+    .option('--all', 'everyone’s sessions on all nodes')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (options: { node?: string; all?: boolean; format: 'table' | 'json' }) => {
+      await withCore(async (core) => {
+        const listed = await coreCall(core, 'sessions.list', {
+          ...(options.node ? { node: options.node } : {}),
+          everyone: Boolean(options.all || options.node),
+        });
+        for (const problem of listed.problems) process.stderr.write(`Warning: ${problem}\n`);
+        if (options.format === 'json') process.stdout.write(JSON.stringify(listed.sessions, null, 2) + '\n');
+        else if (listed.sessions.length === 0) process.stdout.write('No sessions. Start one with `berth session create --node NODE`.\n');
+        else printSessions(listed.sessions);
+      });
+    });
+
+  session
+    .command('describe <id>')
+    .description('show one session')
+    .action(async (id: string) => {
+      await withCore(async (core) => {
+        process.stdout.write(JSON.stringify(await coreCall(core, 'sessions.describe', { id }), null, 2) + '\n');
+      });
+    });
+
+  session
+    .command('attach [id]')
+    .description("attach to a session's main process (Ctrl+P Ctrl+Q detaches)")
+    .action(async (id: string | undefined) => {
+      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, id), 'attach', [])));
+    });
+
+  session
+    .command('exec [id]')
+    .description('a new terminal in a session: a login shell, or the command after --')
+    .argument('[command...]', 'command to run (after --)')
+    .action(async (id: string | undefined, command: string[]) => {
+      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, id), 'exec', command)));
+    });
+
+  session
+    .command('stop <id>')
+    .description('stop a session: SIGTERM, then SIGKILL after 10 s; its GPUs are free at once')
+    .option('--force', "stop another user's session")
+    .action(async (id: string, options: { force?: boolean }) => {
+      await withCore(async (core) => {
+        const entry = await coreCall(core, 'sessions.stop', { id, force: Boolean(options.force) });
+        process.stdout.write(
+          `Stopped ${entry.name} (${entry.id}) on ${entry.node}${entry.exitCode === undefined ? '' : `, exit code ${entry.exitCode}`}.\n`,
+        );
+      });
+    });
+}
