@@ -180,7 +180,10 @@ export function addSessionCommands(program: Command): void {
     .description('a new terminal in a session: a login shell, or the command after --')
     .argument('[command...]', 'command to run (after --)')
     .action(async (id: string | undefined, command: string[]) => {
-      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, id), 'exec', command)));
+      // `exec -- CMD` leaves out the ID, but commander would read CMD's first word as one.
+      const afterExec = process.argv.slice(process.argv.indexOf('exec') + 1);
+      const [session, argv] = afterExec[0] === '--' && id !== undefined ? [undefined, [id, ...command]] : [id, command];
+      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, session), 'exec', argv)));
     });
 
   session
