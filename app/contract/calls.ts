@@ -69,6 +69,8 @@ export const calls = {
   /** SIGTERM, a grace period, SIGKILL; then the container goes and its GPUs are free. Another user's session needs force. */
   'sessions.stop': call(z.object({ id: z.string().min(1), force: z.boolean().default(false) }).strict(), HistoryEntry),
   'sessions.history': call(NoParams, z.array(HistoryEntry)),
+  /** Whether a node could start a session with GPUs now: its free GPUs, and how many requests wait in its queue. */
+  'sessions.availability': call(ByName, z.object({ free: z.number().int(), total: z.number().int(), waiting: z.number().int() })),
 
   /** A terminal on a session: attached to its main process, or a new process (a login shell by default). */
   'terminals.open': call(

@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { describeIssues } from '../../app/contract';
 import { writeFileAtomic } from './atomic-file';
@@ -44,6 +44,12 @@ export class VersionedFile<T> {
     const checked = this.schema.safeParse((parsed as { data?: unknown }).data);
     if (!checked.success) return this.keepAside(describeIssues(checked.error, 'data').slice(0, 3).join('; '));
     return { value: checked.data };
+  }
+
+  /** A token that changes when the file does (another Berth, or the CLI, wrote it). */
+  async changeToken(): Promise<string> {
+    const info = await stat(this.path).catch(() => null);
+    return info ? `${info.mtimeMs}:${info.size}:${info.ino}` : 'absent';
   }
 
   async save(value: T): Promise<void> {

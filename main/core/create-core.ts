@@ -65,6 +65,7 @@ export function createCore(options: CoreOptions): Core {
     'sessions.describe': ({ id }) => sessions.describe(id),
     'sessions.stop': ({ id, force }) => sessions.stop(id, force),
     'sessions.history': () => sessions.history(),
+    'sessions.availability': ({ name }) => sessions.availability(name),
     'terminals.open': ({ session, kind, command, cols, rows }, ctx) =>
       terminals.start({ session, kind, command, cols, rows }, (source) => ctx.openStream(source)),
     'terminals.input': ({ terminal, data }) => (terminals.input(terminal, data), Promise.resolve({})),

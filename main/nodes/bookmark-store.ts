@@ -7,17 +7,21 @@ import { VersionedFile } from '../config/versioned-file';
 export class BookmarkStore {
   private readonly file: VersionedFile<Bookmark[]>;
   private cache: Bookmark[] | null = null;
+  private cachedVersion = '';
   problem: string | undefined;
 
   constructor(configDir: string) {
     this.file = new VersionedFile(join(configDir, 'bookmarks.json'), 1, z.array(Bookmark), () => [], 'your node bookmarks');
   }
 
+  /** The bookmarks, read again whenever the file changed: the CLI and the app share it. */
   async all(): Promise<Bookmark[]> {
-    if (this.cache === null) {
+    const version = await this.file.changeToken();
+    if (this.cache === null || version !== this.cachedVersion) {
       const loaded = await this.file.load();
       this.cache = loaded.value;
       this.problem = loaded.problem;
+      this.cachedVersion = version;
     }
     return this.cache;
   }
@@ -67,6 +71,7 @@ export class BookmarkStore {
     checkJumps(next);
     await this.file.save(next);
     this.cache = next;
+    this.cachedVersion = await this.file.changeToken();
     this.problem = undefined;
   }
 }

@@ -8,6 +8,7 @@ import { readGpus, readSessions } from '../nodes/inventory';
 import type { NodeLink } from '../nodes/node-link';
 import type { NodeManager } from '../nodes/node-manager';
 import { createSession } from './create-session';
+import { liveTickets } from './node-lock';
 import type { HistoryStore } from './history-store';
 import { findContainers, sessionFromContainer } from './session-container';
 
@@ -118,6 +119,15 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
     };
     await this.historyStore.add(entry);
     return entry;
+  }
+
+  async availability(node: string): Promise<{ free: number; total: number; waiting: number }> {
+    const link = await this.nodes.connected(node);
+    const ssh = link.ssh;
+    if (!ssh) throw new BerthError('unavailable', `${node} is not connected.`);
+    const [reading, sessions, tickets] = await Promise.all([readGpus(ssh), readSessions(await link.dockerClient()), liveTickets(ssh)]);
+    const held = new Set(sessions.filter(holdsGpus).flatMap((session) => session.gpus));
+    return { free: reading.gpus.filter((gpu) => !held.has(gpu.uuid)).length, total: reading.gpus.length, waiting: tickets.length };
   }
 
   history(): Promise<HistoryEntry[]> {

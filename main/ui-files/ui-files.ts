@@ -39,7 +39,8 @@ export function contentSecurityPolicy(connectSources: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self'",
+    // xterm.js styles its terminals by injecting <style> elements; scripts stay strictly 'self'.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src ${connectSources}`,
