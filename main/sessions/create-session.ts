@@ -78,21 +78,23 @@ export async function createSession(spec: SessionSpec, context: CreateContext): 
     }
   }
 
-  const account = await readAccount(ssh);
   const id = ulid();
+  progress({ stage: 'resolving', message: `Checking the image on ${link.bookmark.name}…` });
+  // Independent round trips to the node, made at once.
+  const [account, image] = await Promise.all([
+    readAccount(ssh),
+    ensureImage(
+      docker,
+      spec.image ?? link.bookmark.defaultImage ?? DEFAULT_IMAGE,
+      spec.pull,
+      (message) => progress({ stage: 'pulling', message }),
+      signal,
+    ),
+  ]);
   const name = spec.name ?? `${account.user}-${id.slice(-8).toLowerCase()}`;
   if ((await docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } })).length > 0) {
     throw new BerthError('invalid-params', `A container named ${name} exists on ${link.bookmark.name} already. Pick another --name.`);
   }
-
-  progress({ stage: 'resolving', message: `Checking the image on ${link.bookmark.name}…` });
-  const image = await ensureImage(
-    docker,
-    spec.image ?? link.bookmark.defaultImage ?? DEFAULT_IMAGE,
-    spec.pull,
-    (message) => progress({ stage: 'pulling', message }),
-    signal,
-  );
 
   const start = (gpus: string[]): Promise<SessionInfo> => startContainer(docker, link, spec, { id, name, image, account, gpus }, progress);
   if (spec.gpus === 0) return start([]);
