@@ -77,6 +77,16 @@ describe('sessions', () => {
     await alice.call('sessions.stop', { id: one.id });
   });
 
+  it('with --no-wait, fails at once when the GPUs are taken, and leaves nothing', async () => {
+    const holder = await create({ gpus: 1 });
+    const before = (await gpuB.docker().listContainers({ all: true })).length;
+    await expect(
+      alice.call('sessions.create', { node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', gpus: 2, wait: false, command: ['sleep', '5'] }),
+    ).rejects.toThrow(/gpu-b cannot start this session now \(it needs 2 GPUs: 1 of 2 free, 0 ahead of you\)\. No other bookmarked node/);
+    expect((await gpuB.docker().listContainers({ all: true })).length).toBe(before);
+    await alice.call('sessions.stop', { id: holder.id });
+  });
+
   it('mounts the node’s Docker socket with the docker group, for docker inside', async () => {
     const session = await create();
     const out = await runInSession(alice.core, session.id, ['sh', '-c', 'test -S /var/run/docker.sock && echo socket; id -G']);

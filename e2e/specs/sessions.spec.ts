@@ -59,7 +59,8 @@ test('a user starts a session with a GPU, works in it, forks a terminal, and sto
     .row(/e2e-work/)
     .getByRole('button', { name: 'Stop' })
     .click();
-  await expect(sessions.row(/e2e-work/)).toHaveCount(0, { timeout: 30_000 });
+  await expect(app.getByRole('table', { name: 'Stopped sessions' }).getByRole('row', { name: /e2e-work/ })).toBeVisible({ timeout: 30_000 });
+  await expect(app.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: /e2e-work/ })).toHaveCount(0);
   await app.getByRole('link', { name: 'Terminals' }).click();
   await sessions.tab(/e2e-work · gpu-b · attach/).click();
   await expect(app.getByRole('status').filter({ hasText: 'The session ended' })).toBeVisible();
