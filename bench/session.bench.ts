@@ -51,30 +51,9 @@ describe('session create to prompt', () => {
   bench(
     'baseline: ssh -tt NODE docker run -it --rm IMAGE sh',
     async () => {
-      const ssh = spawn(
-        'ssh',
-        [
-          '-tt',
-          '-i',
-          node.keyFile('alice'),
-          '-p',
-          String(node.port),
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'LogLevel=ERROR',
-          'alice@127.0.0.1',
-          'docker',
-          'run',
-          '-it',
-          '--rm',
-          BASE_IMAGE,
-          'sh',
-        ],
-        { stdio: ['pipe', 'pipe', 'ignore'] },
-      );
+      const ssh = spawn('ssh', ['-tt', ...node.sshArgs('alice'), 'docker', 'run', '-it', '--rm', BASE_IMAGE, 'sh'], {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
       await untilPrompt(ssh.stdout);
       ssh.stdin.end('exit\n');
       cleanups.push(new Promise((resolve) => ssh.once('exit', resolve)));

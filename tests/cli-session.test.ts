@@ -27,22 +27,7 @@ function createDetached(...command: string[]): string {
 }
 
 beforeAll(() => {
-  expect(
-    berth(
-      'node',
-      'add',
-      'b',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(node.port),
-      '--user',
-      'alice',
-      '--identity',
-      node.keyFile('alice'),
-      '--accept-new-host-key',
-    ).status,
-  ).toBe(0);
+  expect(berth(...node.berthAddArgs('b')).status).toBe(0);
 });
 afterAll(() => {
   for (const id of created) berth('session', 'stop', id);

@@ -89,25 +89,7 @@ afterAll(async () => {
 
 describe('the GPU queue', () => {
   it('gives four of eight concurrent requests a distinct GPU each, and starts the rest in order as GPUs free up', async () => {
-    const added = spawnSync(
-      process.execPath,
-      [
-        BERTH,
-        'node',
-        'add',
-        'q',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(node.port),
-        '--user',
-        'alice',
-        '--identity',
-        node.keyFile('alice'),
-        '--accept-new-host-key',
-      ],
-      { env, encoding: 'utf8' },
-    );
+    const added = spawnSync(process.execPath, [BERTH, ...node.berthAddArgs('q')], { env, encoding: 'utf8' });
     expect(added.status).toBe(0);
 
     for (let i = 0; i < 8; i++) creators.push(create());

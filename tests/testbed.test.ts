@@ -9,24 +9,7 @@ function ssh(
   user: 'alice' | 'carol',
   ...command: string[]
 ): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(
-    'ssh',
-    [
-      '-i',
-      node.keyFile(user),
-      '-p',
-      String(node.port),
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'BatchMode=yes',
-      `${user}@127.0.0.1`,
-      ...command,
-    ],
-    { encoding: 'utf8', timeout: 20_000 },
-  );
+  const result = spawnSync('ssh', [...node.sshArgs(user), ...command], { encoding: 'utf8', timeout: 20_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

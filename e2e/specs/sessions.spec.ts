@@ -9,25 +9,10 @@ const BERTH = new URL('../../bin/berth.js', import.meta.url).pathname;
 test('a user starts a session with a GPU, works in it, forks a terminal, and stops it', async ({ app, serve }) => {
   const gpuB = bedNode('gpu-b');
   // The node is bookmarked (and its key trusted) from the CLI, in the same config folder as this `berth serve`.
-  const added = spawnSync(
-    process.execPath,
-    [
-      BERTH,
-      'node',
-      'add',
-      'gpu-b',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(gpuB.port),
-      '--user',
-      'alice',
-      '--identity',
-      gpuB.keyFile('alice'),
-      '--accept-new-host-key',
-    ],
-    { env: { ...process.env, BERTH_HOME: serve.configDir, HOME: serve.configDir }, encoding: 'utf8' },
-  );
+  const added = spawnSync(process.execPath, [BERTH, ...gpuB.berthAddArgs('gpu-b')], {
+    env: { ...process.env, BERTH_HOME: serve.configDir, HOME: serve.configDir },
+    encoding: 'utf8',
+  });
   expect(added.status).toBe(0);
 
   const sessions = new SessionsPage(app);

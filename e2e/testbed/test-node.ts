@@ -41,6 +41,10 @@ export interface TestNode extends TestNodeInfo {
   regenerateHostKey(): Promise<void>;
   setGpus(gpus: StandInGpu[]): void;
   docker(): Docker;
+  /** `ssh` options to log in as `user` with their key, host key unchecked (the bed's own test of sshd). */
+  sshArgs(user: TestUserName): string[];
+  /** `berth node add NAME …` for this node as `user` with their key, trusting the host key. */
+  berthAddArgs(name: string, user?: TestUserName): string[];
   stop(): Promise<void>;
 }
 
@@ -92,6 +96,33 @@ export function testNode(info: TestNodeInfo): TestNode {
     },
     setGpus: (next) => writeGpus(dir, next),
     docker: () => docker,
+    sshArgs: (user) => [
+      '-i',
+      join(dir, 'keys', user),
+      '-p',
+      String(port),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+      `${user}@127.0.0.1`,
+    ],
+    berthAddArgs: (name, user = 'alice') => [
+      'node',
+      'add',
+      name,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--user',
+      user,
+      '--identity',
+      join(dir, 'keys', user),
+      '--accept-new-host-key',
+    ],
     async stop() {
       for (const name of ['sshd.pid', 'dockerd.pid', 'holder.pid']) {
         const pid = readPid(join(dir, name));
