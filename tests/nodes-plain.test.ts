@@ -42,6 +42,21 @@ describe('a node that refuses socket forwarding, and whose host key changes', ()
     await expect(docker.ping()).resolves.toBeTruthy();
   });
 
+  it('notices when the node’s Docker daemon goes, though SSH stays up', async () => {
+    const states: string[] = [];
+    fixture.core.nodes.on('changed', (node) => {
+      if (node.name === 'plain') states.push(node.status.state);
+    });
+    const dockerd = Number(readFileSync(join(plain.dir, 'dockerd.pid'), 'utf8').trim());
+    // This leaves plain-a without Docker: the tests after this one in this file need only its sshd.
+    process.kill(dockerd, 'SIGKILL');
+    for (let i = 0; i < 100 && !states.includes('docker-unavailable'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(states[0]).toBe('reconnecting');
+    expect(states).toContain('docker-unavailable');
+    const node = (await fixture.call('nodes.list', {})).nodes.find((n) => n.name === 'plain');
+    expect(node?.status.state).not.toBe('connected');
+  });
+
   it('refuses a changed host key, shows both fingerprints, and sends no credentials', async () => {
     const oldFingerprint = plain.hostKeyFingerprint();
     await plain.regenerateHostKey();

@@ -108,7 +108,8 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
       const status: NodeStatus =
         error instanceof ConnectError ? error.status : { state: 'unreachable', message: error instanceof Error ? error.message : String(error) };
       this.setStatus(attempt > 0 && status.state === 'unreachable' ? { ...status, state: 'reconnecting', attempt } : status);
-      if (attempt > 0 && status.state === 'unreachable' && !this.closed) this.scheduleRetry(attempt + 1);
+      // Keep trying while the node or its daemon may come back; a credential or host-key problem needs the user.
+      if (attempt > 0 && (status.state === 'unreachable' || status.state === 'docker-unavailable') && !this.closed) this.scheduleRetry(attempt + 1);
       throw error instanceof ConnectError ? error : new ConnectError({ ...status, message: status.message ?? 'Connection failed.' });
     }
   }
@@ -158,12 +159,12 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
     }
   }
 
-  private onLost(): void {
+  private onLost(message = 'The connection dropped; reconnecting.'): void {
     this.teardown();
     this.connection = null;
     this.docker = null;
     if (this.closed) return;
-    this.setStatus({ state: 'reconnecting', attempt: 1, message: 'The connection dropped; reconnecting.' });
+    this.setStatus({ state: 'reconnecting', attempt: 1, message });
     this.scheduleRetry(1);
   }
 
@@ -188,12 +189,23 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
     let debounce: NodeJS.Timeout | null = null;
     docker.getEvents({ filters: { type: ['container'], label: ['berth.session'] } }).then(
       (stream) => {
-        this.stopEvents = () => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+        let stopped = false;
+        this.stopEvents = () => {
+          stopped = true;
+          (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+        };
         stream.on('data', () => {
           if (debounce) clearTimeout(debounce);
           debounce = setTimeout(() => void this.refreshSessions(docker), 150);
         });
-        stream.on('error', () => undefined);
+        // Docker's event stream ends only when the daemon goes (or the channel does): treat it as a lost node.
+        const ended = (): void => {
+          if (stopped || this.closed || this.connection !== connection) return;
+          connection.close();
+          this.onLost('Docker on this node stopped answering; reconnecting.');
+        };
+        stream.on('end', ended);
+        stream.on('error', ended);
       },
       () => undefined,
     );
