@@ -32,6 +32,12 @@ export class SessionsPage {
     return this.page.locator('[data-testid^="terminal-"]:visible .xterm-rows');
   }
 
+  /** The visible terminal's size in cells, as the UI computed it. */
+  async size(): Promise<{ cols: number; rows: number }> {
+    const pane = this.page.locator('[data-testid^="terminal-"]:visible');
+    return { cols: Number(await pane.getAttribute('data-cols')), rows: Number(await pane.getAttribute('data-rows')) };
+  }
+
   async type(text: string): Promise<void> {
     await this.page.locator('[data-testid^="terminal-"]:visible .xterm-helper-textarea').focus();
     await this.page.keyboard.type(text);

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { BASE_IMAGE } from '../testbed/base-image';
+import { bedNode } from '../bed-nodes';
+import { expect, test } from '../fixtures';
+import { SessionsPage } from '../pages/sessions-page';
+
+const BERTH = new URL('../../bin/berth.js', import.meta.url).pathname;
+
+test('a terminal prints a character split across two chunks, and its size reaches the TTY', async ({ app, serve }) => {
+  const gpuB = bedNode('gpu-b');
+  const env = { ...process.env, BERTH_HOME: serve.configDir, HOME: serve.configDir };
+  expect(spawnSync(process.execPath, [BERTH, ...gpuB.berthAddArgs('gpu-b')], { env }).status).toBe(0);
+
+  const sessions = new SessionsPage(app);
+  await sessions.open();
+  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-text' });
+  await expect(sessions.screen).toContainText('$');
+
+  // "€" is three bytes (e2 82 ac); the first two and the last leave the node half a second apart.
+  await sessions.type("printf 'price: \\342\\202'; sleep 0.5; printf '\\254 done\\n'\n");
+  await expect(sessions.screen).toContainText('price: € done');
+
+  // The tab's size in cells is the TTY's, and follows the window.
+  const before = await sessions.size();
+  await sessions.type('stty size\n');
+  await expect(sessions.screen).toContainText(`${before.rows} ${before.cols}`);
+  await app.setViewportSize({ width: 900, height: 560 });
+  await expect.poll(async () => (await sessions.size()).cols).toBeLessThan(before.cols);
+  const after = await sessions.size();
+  // The resize travels (debounced) to the node; ask the TTY until it has arrived.
+  await expect(async () => {
+    await sessions.type('clear; stty size\n');
+    await expect(sessions.screen).toContainText(`${after.rows} ${after.cols}`, { timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
+
+  await sessions.open();
+  app.once('dialog', (dialog) => void dialog.accept());
+  await sessions
+    .row(/e2e-text/)
+    .getByRole('button', { name: 'Stop' })
+    .click();
+  await expect(app.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: /e2e-text/ })).toHaveCount(0, { timeout: 30_000 });
+});
