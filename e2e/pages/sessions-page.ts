@@ -38,6 +38,12 @@ export class SessionsPage {
     return { cols: Number(await pane.getAttribute('data-cols')), rows: Number(await pane.getAttribute('data-rows')) };
   }
 
+  /** A key press into the visible terminal, e.g. Control+C. */
+  async press(key: string): Promise<void> {
+    await this.page.locator('[data-testid^="terminal-"]:visible .xterm-helper-textarea').focus();
+    await this.page.keyboard.press(key);
+  }
+
   async type(text: string): Promise<void> {
     await this.page.locator('[data-testid^="terminal-"]:visible .xterm-helper-textarea').focus();
     await this.page.keyboard.type(text);

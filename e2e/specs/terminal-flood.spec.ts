@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { BASE_IMAGE } from '../testbed/base-image';
+import { bedNode } from '../bed-nodes';
+import { expect, test } from '../fixtures';
+import { SessionsPage } from '../pages/sessions-page';
+
+const BERTH = new URL('../../bin/berth.js', import.meta.url).pathname;
+
+test('a tab flooded with output still takes Ctrl+C, and another tab still echoes', async ({ app, serve }) => {
+  const gpuB = bedNode('gpu-b');
+  const env = { ...process.env, BERTH_HOME: serve.configDir, HOME: serve.configDir };
+  expect(spawnSync(process.execPath, [BERTH, ...gpuB.berthAddArgs('gpu-b')], { env }).status).toBe(0);
+
+  const sessions = new SessionsPage(app);
+  await sessions.open();
+  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-flood' });
+  await expect(sessions.screen).toContainText('$');
+
+  // 100 MB of output, far more than any buffer on the way may hold.
+  await sessions.type('head -c 100000000 /dev/zero | tr "\\0" y; echo flood-over\n');
+  await app.waitForTimeout(1500);
+  await sessions.press('Control+C');
+  await sessions.type('echo after-$((20+22))\n');
+  await expect(sessions.screen).toContainText('after-42', { timeout: 5000 });
+
+  // A second tab in the same session answers while the first floods again.
+  await sessions.type('yes\n');
+  await sessions.open();
+  await sessions
+    .row(/e2e-flood/)
+    .getByRole('button', { name: 'New terminal' })
+    .click();
+  await expect(sessions.screen).toContainText('$');
+  await sessions.type('echo second-$((6*7))\n');
+  await expect(sessions.screen).toContainText('second-42', { timeout: 5000 });
+
+  await sessions.tab(/e2e-flood · gpu-b · attach/).click();
+  await sessions.press('Control+C');
+  await sessions.type('echo stopped-$((1+1))\n');
+  await expect(sessions.screen).toContainText('stopped-2', { timeout: 5000 });
+});
