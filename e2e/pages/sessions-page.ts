@@ -1,3 +1,4 @@
+import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 
 /** The Sessions view, the New session dialog and the terminal tabs, as a person uses them. */
@@ -21,6 +22,16 @@ export class SessionsPage {
     if (options.pull) await dialog.getByLabel('Pull').selectOption(options.pull);
     if (options.name) await dialog.getByLabel('Name', { exact: true }).fill(options.name);
     await dialog.getByRole('button', { name: 'Start session' }).click();
+  }
+
+  /** Stops a session from the Sessions view, confirming, and waits until it has gone from the list. */
+  async stop(name: string): Promise<void> {
+    await this.open();
+    this.page.once('dialog', (dialog) => void dialog.accept());
+    await this.row(new RegExp(name)).getByRole('button', { name: 'Stop' }).click();
+    await expect(this.page.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: new RegExp(name) })).toHaveCount(0, {
+      timeout: 30_000,
+    });
   }
 
   tab(title: string | RegExp): Locator {

@@ -1,19 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { BASE_IMAGE } from '../testbed/base-image';
 import { bedNode } from '../bed-nodes';
+import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
 import { SessionsPage } from '../pages/sessions-page';
 
-const BERTH = new URL('../../bin/berth.js', import.meta.url).pathname;
-
 test('a user starts a session with a GPU, works in it, forks a terminal, and stops it', async ({ app, serve }) => {
   const gpuB = bedNode('gpu-b');
-  // The node is bookmarked (and its key trusted) from the CLI, in the same config folder as this `berth serve`.
-  const added = spawnSync(process.execPath, [BERTH, ...gpuB.berthAddArgs('gpu-b')], {
-    env: { ...process.env, BERTH_HOME: serve.configDir, HOME: serve.configDir },
-    encoding: 'utf8',
-  });
-  expect(added.status).toBe(0);
+  bookmarkWithCli(serve, gpuB, 'gpu-b');
 
   const sessions = new SessionsPage(app);
   await sessions.open();
@@ -38,14 +31,8 @@ test('a user starts a session with a GPU, works in it, forks a terminal, and sto
   await expect(sessions.screen).toContainText('fork-42');
 
   // Stop it from the Sessions view: the row goes, and the attach tab says the session ended.
-  await sessions.open();
-  app.once('dialog', (dialog) => void dialog.accept());
-  await sessions
-    .row(/e2e-work/)
-    .getByRole('button', { name: 'Stop' })
-    .click();
+  await sessions.stop('e2e-work');
   await expect(app.getByRole('table', { name: 'Stopped sessions' }).getByRole('row', { name: /e2e-work/ })).toBeVisible({ timeout: 30_000 });
-  await expect(app.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: /e2e-work/ })).toHaveCount(0);
   await app.getByRole('link', { name: 'Terminals' }).click();
   await sessions.tab(/e2e-work · gpu-b · attach/).click();
   await expect(app.getByRole('status').filter({ hasText: 'The session ended' })).toBeVisible();

@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { BASE_IMAGE } from '../testbed/base-image';
 import { bedNode } from '../bed-nodes';
+import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
 import { SessionsPage } from '../pages/sessions-page';
 
-const BERTH = new URL('../../bin/berth.js', import.meta.url).pathname;
-
 test('a tab flooded with output still takes Ctrl+C, and another tab still echoes', async ({ app, serve }) => {
   const gpuB = bedNode('gpu-b');
-  const env = { ...process.env, BERTH_HOME: serve.configDir, HOME: serve.configDir };
-  expect(spawnSync(process.execPath, [BERTH, ...gpuB.berthAddArgs('gpu-b')], { env }).status).toBe(0);
+  bookmarkWithCli(serve, gpuB, 'gpu-b');
 
   const sessions = new SessionsPage(app);
   await sessions.open();

@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { BASE_IMAGE } from '../testbed/base-image';
 import { bedNode } from '../bed-nodes';
+import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
 import { SessionsPage } from '../pages/sessions-page';
 
-const BERTH = new URL('../../bin/berth.js', import.meta.url).pathname;
-
 test('a terminal prints a character split across two chunks, and its size reaches the TTY', async ({ app, serve }) => {
   const gpuB = bedNode('gpu-b');
-  const env = { ...process.env, BERTH_HOME: serve.configDir, HOME: serve.configDir };
-  expect(spawnSync(process.execPath, [BERTH, ...gpuB.berthAddArgs('gpu-b')], { env }).status).toBe(0);
+  bookmarkWithCli(serve, gpuB, 'gpu-b');
 
   const sessions = new SessionsPage(app);
   await sessions.open();
@@ -33,11 +30,5 @@ test('a terminal prints a character split across two chunks, and its size reache
     await expect(sessions.screen).toContainText(`${after.rows} ${after.cols}`, { timeout: 1000 });
   }).toPass({ timeout: 10_000 });
 
-  await sessions.open();
-  app.once('dialog', (dialog) => void dialog.accept());
-  await sessions
-    .row(/e2e-text/)
-    .getByRole('button', { name: 'Stop' })
-    .click();
-  await expect(app.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: /e2e-text/ })).toHaveCount(0, { timeout: 30_000 });
+  await sessions.stop('e2e-text');
 });

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { sessionDuration } from './durations';
+
+describe('sessionDuration', () => {
+  const start = '2026-11-28T10:00:00.000Z';
+  it.each([
+    [{ startedAt: start, finishedAt: '2026-11-28T10:00:08.000Z' }, '8s'],
+    [{ startedAt: start, finishedAt: '2026-11-28T10:03:12.000Z' }, '3m 12s'],
+    [{ startedAt: start, finishedAt: '2026-11-28T12:05:59.000Z' }, '2h 5m'],
+    [{}, '-'],
+  ])('%j -> %s', (times, text) => expect(sessionDuration(times, 0)).toBe(text));
+
+  it('counts a running session until now', () => {
+    expect(sessionDuration({ startedAt: start }, Date.parse('2026-11-28T10:01:00.000Z'))).toBe('1m 0s');
+  });
+});
