@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AppInfo } from './app-info';
 import { Bookmark, BookmarkName } from './bookmarks';
 import { NodeList, NodeSummary } from './nodes';
-import { HistoryEntry, SessionInfo, SessionProgress, SessionSpec, TerminalKind } from './sessions';
+import { HistoryEntry, SessionInfo, SessionProgress, SessionSpec, RememberedTab, TerminalExit, TerminalKind, TerminalStatus } from './sessions';
+import { Settings, SettingsChange } from './settings';
 
 /** A call: what the caller sends, and what it gets back. Both are checked at run time on the back end. */
 interface CallSpec<P extends z.ZodType, R extends z.ZodType> {
@@ -90,8 +91,16 @@ export const calls = {
     z.object({ terminal: z.string(), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict(),
     z.object({}),
   ),
-  /** How a terminal's process ended: its exit code, and whether the session ended with it. */
-  'terminals.exit': call(z.object({ terminal: z.string() }).strict(), z.object({ exitCode: z.number().int().nullable(), sessionEnded: z.boolean() })),
+  /** The tabs that were open when Berth last closed. */
+  'terminals.remembered': call(NoParams, z.object({ tabs: z.array(RememberedTab) })),
+  /** The tabs open now, remembered for the next start. */
+  'terminals.remember': call(z.object({ tabs: z.array(RememberedTab).max(500) }).strict(), z.object({})),
+  /** How a terminal's stream ended: its process's exit code, whether the session ended, or whether the connection was lost. */
+  'terminals.exit': call(z.object({ terminal: z.string() }).strict(), TerminalExit),
+
+  'settings.get': call(NoParams, Settings),
+  /** Changes some settings and returns them all. */
+  'settings.update': call(SettingsChange, Settings),
 };
 
 /** Events the back end pushes to every connected UI. */
@@ -100,6 +109,10 @@ export const events = {
   'sessions.progress': SessionProgress,
   /** A node's connection state or inventory changed. */
   'nodes.changed': NodeSummary,
+  /** An open terminal lost its node's connection and waits for it, or is live again. */
+  'terminals.status': TerminalStatus,
+  /** The settings changed (in this window or another). */
+  'settings.changed': Settings,
 };
 
 export type Calls = typeof calls;

@@ -7,3 +7,4 @@ export * from './sessions';
 export * from './streams';
 export * from './wire';
 export * from './wire-codec';
+export * from './settings';

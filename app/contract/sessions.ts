@@ -88,3 +88,30 @@ export const HistoryEntry = z.object({
 export type HistoryEntry = z.output<typeof HistoryEntry>;
 
 export const TerminalKind = z.enum(['attach', 'exec']);
+
+export const TerminalExit = z.object({
+  exitCode: z.number().int().nullable(),
+  sessionEnded: z.boolean(),
+  /** The node's connection dropped under an exec terminal: its process was ended, and a new one can be opened. */
+  connectionLost: z.boolean(),
+});
+export type TerminalExit = z.output<typeof TerminalExit>;
+
+export const TerminalStatus = z.object({
+  terminal: z.string(),
+  state: z.enum(['reconnecting', 'live']),
+  message: z.string(),
+});
+export type TerminalStatus = z.output<typeof TerminalStatus>;
+
+/** A terminal tab as the UI left it, so a restarted Berth can offer to open it again. */
+export const RememberedTab = z.object({
+  session: z.string(),
+  sessionName: z.string(),
+  node: z.string(),
+  kind: TerminalKind,
+  command: z.array(z.string()),
+  /** The name the user gave the tab, if any. */
+  title: z.string().max(200).optional(),
+});
+export type RememberedTab = z.output<typeof RememberedTab>;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { buildBaseImage } from './base-image';
 import { createBridge, removeBridge } from './bridge';
+import { cutConnections } from './cut-connections';
 import { isAlive, readPid } from './bed-dirs';
 import { freePort } from './free-port';
 import { KEY_PASSPHRASES, writeGpus, writeHostKey, writeInit, writeSshdConfig, writeStandIns, writeUsers } from './node-files';
@@ -40,6 +41,8 @@ export interface TestNode extends TestNodeInfo {
   /** A new host key, as after a reinstall; sshd is told to re-read it. */
   regenerateHostKey(): Promise<void>;
   setGpus(gpus: StandInGpu[]): void;
+  /** Kills the sshd processes serving `clientPid`'s connections, as a network drop would; says how many connections went. */
+  cutConnections(clientPid: number): number;
   docker(): Docker;
   /** `ssh` options to log in as `user` with their key, host key unchecked (the bed's own test of sshd). */
   sshArgs(user: TestUserName): string[];
@@ -95,6 +98,7 @@ export function testNode(info: TestNodeInfo): TestNode {
       await waitFor(`sshd of ${info.name} after SIGHUP`, dir, () => sshBanner(port));
     },
     setGpus: (next) => writeGpus(dir, next),
+    cutConnections: (clientPid) => cutConnections(port, clientPid),
     docker: () => docker,
     sshArgs: (user) => [
       '-i',

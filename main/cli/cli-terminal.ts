@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { TerminalStatus } from '../../app/contract';
 import type { Core } from '../core/create-core';
 import { coreCall } from './core-call';
 
@@ -40,6 +41,11 @@ export async function runTerminal(core: Core, session: string, kind: 'attach' | 
   const onResize = (): void => {
     void coreCall(core, 'terminals.resize', { terminal: opened.terminal, cols: stdout.columns, rows: stdout.rows }).catch(() => undefined);
   };
+  // A dropped connection is waited out in the core; say so, as ssh would not.
+  const stopStatus = core.events.subscribe((name, payload) => {
+    const status = payload as TerminalStatus;
+    if (name === 'terminals.status' && status.terminal === opened.terminal) process.stderr.write(`\r\n[berth] ${status.message}\r\n`);
+  });
   if (stdin.isTTY) stdin.setRawMode(true);
   stdin.on('data', onKeys);
   stdout.on('resize', onResize);
@@ -47,6 +53,7 @@ export async function runTerminal(core: Core, session: string, kind: 'attach' | 
   try {
     await new Promise<void>((resolve) => source.once('close', resolve));
   } finally {
+    stopStatus();
     stdin.off('data', onKeys);
     stdout.off('resize', onResize);
     if (stdin.isTTY) stdin.setRawMode(false);
@@ -57,6 +64,10 @@ export async function runTerminal(core: Core, session: string, kind: 'attach' | 
     return 0;
   }
   const exit = await coreCall(core, 'terminals.exit', { terminal: opened.terminal });
+  if (exit.connectionLost) {
+    process.stderr.write(`\nThe connection to ${opened.session.node} dropped and this process was ended; run the command again for a new one.\n`);
+    return 1;
+  }
   if (kind === 'attach' || exit.sessionEnded) {
     process.stderr.write(
       `\n${opened.session.name} ${exit.sessionEnded ? 'ended' : 'process ended'}${exit.exitCode === null ? '' : ` with exit code ${exit.exitCode}`}.\n`,

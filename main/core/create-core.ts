@@ -13,7 +13,9 @@ import type { Secrets } from '../nodes/secrets';
 import { importSshConfig } from '../nodes/ssh-config-import';
 import { HistoryStore } from '../sessions/history-store';
 import { SessionManager } from '../sessions/session-manager';
+import { TabStore } from '../sessions/tab-store';
 import { Terminals } from '../sessions/terminals';
+import { SettingsStore } from '../settings/settings-store';
 import { version } from './version';
 
 export interface CoreOptions {
@@ -48,6 +50,8 @@ export function createCore(options: CoreOptions): Core {
 
   const sessions = new SessionManager(nodes, new HistoryStore(dir));
   const terminals = new Terminals(sessions);
+  const tabs = new TabStore(dir);
+  const settings = new SettingsStore(dir);
 
   const dispatcher = new Dispatcher(calls, {
     'app.info': () => Promise.resolve({ version, mode: options.mode, configDir: dir }),
@@ -71,17 +75,27 @@ export function createCore(options: CoreOptions): Core {
     'terminals.input': ({ terminal, data }) => (terminals.input(terminal, data), Promise.resolve({})),
     'terminals.resize': async ({ terminal, cols, rows }) => (await terminals.resize(terminal, cols, rows), {}),
     'terminals.exit': ({ terminal }) => terminals.exit(terminal),
+    'terminals.remembered': async () => ({ tabs: await tabs.all() }),
+    'terminals.remember': async ({ tabs: open }) => (await tabs.replace(open), {}),
+    'settings.get': () => settings.get(),
+    'settings.update': (change) => settings.update(change),
   });
 
   const events: EventFeed = {
     subscribe(listener) {
       const onNode = (summary: unknown): void => listener('nodes.changed', summary);
       const onProgress = (progress: unknown): void => listener('sessions.progress', progress);
+      const onTerminal = (status: unknown): void => listener('terminals.status', status);
+      const onSettings = (value: unknown): void => listener('settings.changed', value);
       nodes.on('changed', onNode);
       sessions.on('progress', onProgress);
+      terminals.on('status', onTerminal);
+      settings.on('changed', onSettings);
       return () => {
         nodes.off('changed', onNode);
         sessions.off('progress', onProgress);
+        terminals.off('status', onTerminal);
+        settings.off('changed', onSettings);
       };
     },
   };

@@ -62,22 +62,13 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
   /** A session by ID, unique ID prefix, or name, on any bookmarked node. */
   async find(key: string): Promise<FoundSession> {
     const names = await this.nodes.names();
-    const found: FoundSession[] = [];
-    await Promise.all(
+    const perNode = await Promise.all(
       names.map(async (name) => {
         const link = await this.nodes.connected(name).catch(() => null);
-        if (!link) return;
-        const docker = await link.dockerClient();
-        for (const info of await findContainers(docker)) {
-          const id = info.Labels['berth.session'] ?? '';
-          const sessionName = info.Labels['berth.name'] ?? '';
-          if (id === key || sessionName === key || (key.length >= 4 && id.toLowerCase().startsWith(key.toLowerCase()))) {
-            const container = docker.getContainer(info.Id);
-            found.push({ link, container, session: await this.describeContainer(link, container) });
-          }
-        }
+        return link ? this.matchesOn(link, key) : [];
       }),
     );
+    const found = perNode.flat();
     if (found.length === 0)
       throw new BerthError('not-found', `No session "${key}" on your nodes. \`berth session list --all\` shows the sessions there are.`);
     if (found.length > 1) {
@@ -87,6 +78,25 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
       );
     }
     return found[0] as FoundSession;
+  }
+
+  /** A session by its full ID on one node; null when it is gone. */
+  async findOn(link: NodeLink, id: string): Promise<FoundSession | null> {
+    return (await this.matchesOn(link, id)).find((found) => found.session.id === id) ?? null;
+  }
+
+  private async matchesOn(link: NodeLink, key: string): Promise<FoundSession[]> {
+    const docker = await link.dockerClient();
+    const found: FoundSession[] = [];
+    for (const info of await findContainers(docker)) {
+      const id = info.Labels['berth.session'] ?? '';
+      const sessionName = info.Labels['berth.name'] ?? '';
+      if (id === key || sessionName === key || (key.length >= 4 && id.toLowerCase().startsWith(key.toLowerCase()))) {
+        const container = docker.getContainer(info.Id);
+        found.push({ link, container, session: await this.describeContainer(link, container) });
+      }
+    }
+    return found;
   }
 
   async describe(key: string): Promise<SessionInfo> {

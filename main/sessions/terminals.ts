@@ -1,20 +1,36 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Duplex, Readable } from 'node:stream';
 import { BerthError } from '../../app/contract';
-import type { SessionInfo, StreamRef } from '../../app/contract';
+import type { SessionInfo, StreamRef, TerminalExit, TerminalStatus } from '../../app/contract';
+import type { NodeLink } from '../nodes/node-link';
 import { LOGIN_SHELL } from './default-shell';
 import type { FoundSession, SessionManager } from './session-manager';
+import { whenConnected } from './when-connected';
 
-/** How much of the session's recent output a reattach shows before live output. */
+/** How much of the session's recent output a new attach shows before live output. */
 const REATTACH_TAIL_LINES = 500;
+/** A half-dead connection (a laptop waking up) must not hold the decision for Docker's long timeout. */
+const INSPECT_TIMEOUT_MS = 5000;
+const RETRY_MS = 1000;
 
 interface Terminal {
+  id: string;
   kind: 'attach' | 'exec';
-  io: Duplex;
+  command: string[];
+  /** Refreshed after a reconnection: the old Docker objects ride the dead connection. */
   found: FoundSession;
-  exec?: Docker.Exec;
+  /** What the UI reads; it outlives reconnections, so the UI keeps one stream and its scrollback. */
+  output: PassThrough;
+  /** The Docker stream of the moment; null while reconnecting. */
+  io: Duplex | null;
+  exec: Docker.Exec | null;
+  size: { cols: number; rows: number };
+  closedByUi: boolean;
+  connectionLost: boolean;
 }
 
 export interface OpenTerminal {
@@ -29,41 +45,95 @@ export interface OpenTerminal {
  * Terminals on sessions: an attach terminal joins the session's main process (after replaying its
  * recent output), an exec terminal starts a new process in it. Both are hijacked Docker streams
  * riding the node's SSH connection; their output reaches the UI through a backpressured stream.
+ * When the connection drops, an attach terminal waits for the node and joins the same process
+ * again; an exec terminal cannot (Docker cannot reattach to an exec), so its orphaned process is
+ * ended and the UI is told it may open a new one.
  */
-export class Terminals {
+export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
   private readonly open = new Map<string, Terminal>();
 
-  constructor(private readonly sessions: SessionManager) {}
+  constructor(private readonly sessions: SessionManager) {
+    super();
+  }
 
   async start(
     request: OpenTerminal,
     openStream: (source: Readable) => StreamRef,
   ): Promise<{ terminal: string; stream: string; session: SessionInfo }> {
     const found = await this.sessions.find(request.session);
-    const { container, session } = found;
+    const { session } = found;
     if (session.status !== 'running') {
       throw new BerthError(
         'invalid-params',
         `${session.name} is not running (it is ${session.status}${session.exitCode === undefined ? '' : `, exit code ${session.exitCode}`}).`,
       );
     }
-    const id = randomBytes(8).toString('hex');
-    let terminal: Terminal;
-    let output: Readable;
-    if (request.kind === 'attach') {
-      const recent = await container.logs({ stdout: true, stderr: true, tail: REATTACH_TAIL_LINES });
-      const io = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
-      const combined = new PassThrough();
-      if (recent.length > 0) combined.write(recent);
-      io.pipe(combined);
-      combined.on('close', () => io.destroy());
-      terminal = { kind: 'attach', io, found };
-      output = combined;
-      await container.resize({ h: request.rows, w: request.cols }).catch(() => undefined);
+    const terminal: Terminal = {
+      id: randomBytes(8).toString('hex'),
+      kind: request.kind,
+      command: request.command,
+      found,
+      output: new PassThrough(),
+      io: null,
+      exec: null,
+      size: { cols: request.cols, rows: request.rows },
+      closedByUi: false,
+      connectionLost: false,
+    };
+    await this.connect(terminal, true);
+    this.open.set(terminal.id, terminal);
+    terminal.output.on('close', () => void this.closed(terminal));
+    const { stream } = openStream(terminal.output);
+    return { terminal: terminal.id, stream, session };
+  }
+
+  input(id: string, data: string): void {
+    const terminal = this.get(id);
+    if (!terminal.io)
+      throw new BerthError('unavailable', `The connection to ${terminal.found.session.node} is down; keys are sent again once it is back.`);
+    terminal.io.write(data);
+  }
+
+  async resize(id: string, cols: number, rows: number): Promise<void> {
+    const terminal = this.get(id);
+    terminal.size = { cols, rows };
+    // While reconnecting, the size is kept for the next attach.
+    if (!terminal.io) return;
+    if (terminal.exec) await terminal.exec.resize({ h: rows, w: cols });
+    else await terminal.found.container.resize({ h: rows, w: cols });
+  }
+
+  /** How the terminal's stream ended: its process's exit code, whether the session ended with it, or a lost connection. */
+  async exit(id: string): Promise<TerminalExit> {
+    const terminal = this.get(id, true);
+    const state = await terminal.found.container.inspect().then(
+      (info) => info.State,
+      () => null,
+    );
+    const sessionEnded = state ? !state.Running : true;
+    if (terminal.connectionLost) return { exitCode: null, sessionEnded, connectionLost: true };
+    if (terminal.exec) {
+      const info = await terminal.exec.inspect().catch(() => null);
+      return { exitCode: info && !info.Running ? info.ExitCode : null, sessionEnded, connectionLost: false };
+    }
+    return { exitCode: state && !state.Running ? state.ExitCode : null, sessionEnded, connectionLost: false };
+  }
+
+  private async connect(terminal: Terminal, replay: boolean): Promise<void> {
+    const { container, session } = terminal.found;
+    const { cols, rows } = terminal.size;
+    let io: Duplex;
+    if (terminal.kind === 'attach') {
+      if (replay) {
+        const recent = await container.logs({ stdout: true, stderr: true, tail: REATTACH_TAIL_LINES });
+        if (recent.length > 0) terminal.output.write(recent);
+      }
+      io = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
+      await container.resize({ h: rows, w: cols }).catch(() => undefined);
     } else {
       const config = (await container.inspect()).Config;
       const exec = await container.exec({
-        Cmd: request.command.length > 0 ? request.command : LOGIN_SHELL,
+        Cmd: terminal.command.length > 0 ? terminal.command : LOGIN_SHELL,
         AttachStdin: true,
         AttachStdout: true,
         AttachStderr: true,
@@ -73,61 +143,121 @@ export class Terminals {
         Env: session.gpus.length > 0 ? [`NVIDIA_VISIBLE_DEVICES=${session.gpus.join(',')}`] : [],
         WorkingDir: config.WorkingDir,
       });
-      const io = await exec.start({ hijack: true, stdin: true, Tty: true });
-      terminal = { kind: 'exec', io, found, exec };
-      output = io;
-      await exec.resize({ h: request.rows, w: request.cols }).catch(() => undefined);
+      io = await exec.start({ hijack: true, stdin: true, Tty: true });
+      terminal.exec = exec;
+      await exec.resize({ h: rows, w: cols }).catch(() => undefined);
     }
-    this.open.set(id, terminal);
+    terminal.io = io;
+    io.on('error', () => undefined);
+    io.pipe(terminal.output, { end: false });
     // Docker ends its side when the process exits; ending ours lets the SSH channel close.
-    terminal.io.once('end', () => terminal.io.end());
-    output.on('close', () => void this.closed(id));
-    const { stream } = openStream(output);
-    return { terminal: id, stream, session };
+    io.once('end', () => io.end());
+    io.once('close', () => void this.streamEnded(terminal, io));
   }
 
-  input(id: string, data: string): void {
-    this.get(id).io.write(data);
-  }
-
-  async resize(id: string, cols: number, rows: number): Promise<void> {
-    const terminal = this.get(id);
-    if (terminal.exec) await terminal.exec.resize({ h: rows, w: cols });
-    else await terminal.found.container.resize({ h: rows, w: cols });
-  }
-
-  /** How the terminal's process ended, and whether the session ended with it. */
-  async exit(id: string): Promise<{ exitCode: number | null; sessionEnded: boolean }> {
-    const terminal = this.get(id, true);
-    const state = await terminal.found.container.inspect().then(
-      (info) => info.State,
-      () => null,
-    );
-    if (terminal.exec) {
-      const info = await terminal.exec.inspect();
-      return { exitCode: info.Running ? null : info.ExitCode, sessionEnded: state ? !state.Running : true };
+  /** Docker's stream ended: the process ended (the UI is told by the end of its stream), or the connection went. */
+  private async streamEnded(terminal: Terminal, io: Duplex): Promise<void> {
+    if (terminal.closedByUi || terminal.io !== io) return;
+    terminal.io = null;
+    if (await this.processEnded(terminal)) {
+      terminal.output.end();
+      return;
     }
-    return { exitCode: state && !state.Running ? state.ExitCode : null, sessionEnded: state ? !state.Running : true };
+    await this.reconnect(terminal);
+  }
+
+  private async processEnded(terminal: Terminal): Promise<boolean> {
+    // Docker may close the stream a moment before it records the exit.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const read = terminal.exec
+        ? terminal.exec.inspect().then((info) => info.Running)
+        : terminal.found.container.inspect().then((info) => info.State.Running);
+      const running = await withTimeout(read, INSPECT_TIMEOUT_MS).catch(() => null);
+      if (running === null) return false;
+      if (!running) return true;
+      await delay(200);
+    }
+    return false;
+  }
+
+  private async reconnect(terminal: Terminal): Promise<void> {
+    const { link } = terminal.found;
+    const node = terminal.found.session.node;
+    let said = '';
+    const say = (): void => {
+      const detail = link.status.state === 'connected' ? '' : link.status.message ? ` (${link.status.message})` : '';
+      const message = `Lost the connection to ${node}; reconnecting…${detail}`;
+      if (message !== said) this.status(terminal, 'reconnecting', (said = message));
+    };
+    say();
+    link.on('changed', say);
+    try {
+      while (!terminal.closedByUi) {
+        await whenConnected(link, () => terminal.closedByUi);
+        if (terminal.closedByUi) return;
+        try {
+          await this.rejoin(terminal);
+          return;
+        } catch {
+          await delay(RETRY_MS);
+        }
+      }
+    } finally {
+      link.off('changed', say);
+    }
+  }
+
+  private async rejoin(terminal: Terminal): Promise<void> {
+    const { link } = terminal.found;
+    const found = await this.sessions.findOn(link, terminal.found.session.id);
+    if (found) terminal.found = found;
+    if (!found || found.session.status !== 'running') {
+      // The session ended while the node was away: the UI asks exit() and says so.
+      terminal.output.end();
+      return;
+    }
+    if (terminal.kind === 'exec') {
+      const running = terminal.exec ? await hangUp(link, terminal.exec.id) : false;
+      terminal.connectionLost = running;
+      terminal.output.end();
+      return;
+    }
+    await this.connect(terminal, false);
+    this.status(terminal, 'live', `Reconnected to ${found.session.node}.`);
+  }
+
+  private status(terminal: Terminal, state: TerminalStatus['state'], message: string): void {
+    this.emit('status', { terminal: terminal.id, state, message });
   }
 
   /** The UI closed the terminal or went away: an attach detaches (the session runs on); an exec's process is ended. */
-  private async closed(id: string): Promise<void> {
-    const terminal = this.open.get(id);
-    if (!terminal) return;
-    terminal.io.destroy();
-    if (terminal.exec) {
-      const info = await terminal.exec.inspect().catch(() => null);
-      const ssh = terminal.found.link.ssh;
-      // The exec's process runs as the SSH user, so the SSH user may end it; the pid is Docker's integer.
-      if (info?.Running && Number.isInteger(info.Pid) && info.Pid > 1 && ssh) await ssh.exec(`kill -HUP ${info.Pid}`).catch(() => undefined);
-    }
+  private async closed(terminal: Terminal): Promise<void> {
+    if (terminal.closedByUi) return;
+    terminal.closedByUi = true;
+    terminal.io?.destroy();
+    if (terminal.exec && !terminal.connectionLost) await hangUp(terminal.found.link, terminal.exec.id).catch(() => false);
     // Kept briefly so the UI can still ask how it ended.
-    setTimeout(() => this.open.delete(id), 60_000).unref();
+    setTimeout(() => this.open.delete(terminal.id), 60_000).unref();
   }
 
   private get(id: string, evenIfClosed = false): Terminal {
     const terminal = this.open.get(id);
-    if (!terminal || (!evenIfClosed && terminal.io.destroyed)) throw new BerthError('not-found', `No open terminal ${id}; open a new one.`);
+    if (!terminal || (!evenIfClosed && terminal.closedByUi)) throw new BerthError('not-found', `No open terminal ${id}; open a new one.`);
     return terminal;
   }
+}
+
+/** Sends SIGHUP to an exec's process if it still runs, as a closing terminal would; says whether it ran. */
+async function hangUp(link: NodeLink, execId: string): Promise<boolean> {
+  const docker = await link.dockerClient();
+  const info = await docker.getExec(execId).inspect();
+  const ssh = link.ssh;
+  // The exec's process runs as the SSH user, so the SSH user may end it; the pid is Docker's integer.
+  if (!info.Running || !Number.isInteger(info.Pid) || info.Pid <= 1 || !ssh) return false;
+  await ssh.exec(`kill -HUP ${info.Pid}`).catch(() => undefined);
+  return true;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, delay(ms).then(() => Promise.reject(new Error('timed out')))]);
 }

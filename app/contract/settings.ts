@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const TerminalSettings = z
+  .object({
+    /** Lines each terminal keeps above the screen. */
+    scrollback: z
+      .number('give a number of lines')
+      .int('give a whole number of lines')
+      .min(0)
+      .max(1_000_000, 'at most 1,000,000 lines')
+      .default(10_000),
+    fontSize: z.number().int().min(8, 'at least 8').max(32, 'at most 32').default(13),
+    /** Selecting text with the mouse copies it, as in most Linux terminals. */
+    copyOnSelect: z.boolean().default(true),
+  })
+  .strict();
+export type TerminalSettings = z.output<typeof TerminalSettings>;
+
+/** The user's preferences, kept on this computer. Secrets never live here: they go to the keychain. */
+export const Settings = z.object({ terminal: TerminalSettings.prefault({}) }).strict();
+export type Settings = z.output<typeof Settings>;
+
+/** A change to some settings; what is left out stays as it is. */
+export const SettingsChange = z.object({ terminal: TerminalSettings.partial().optional() }).strict();
+export type SettingsChange = z.input<typeof SettingsChange>;

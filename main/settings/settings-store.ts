@@ -1,0 +1,29 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { BerthError, Settings } from '../../app/contract';
+import type { SettingsChange } from '../../app/contract';
+import { VersionedFile } from '../config/versioned-file';
+
+/** The user's settings in the config folder; every window hears of a change. */
+export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
+  private readonly file: VersionedFile<Settings>;
+
+  constructor(configDir: string) {
+    super();
+    this.file = new VersionedFile(join(configDir, 'settings.json'), 1, Settings, () => Settings.parse({}), 'your settings');
+  }
+
+  async get(): Promise<Settings> {
+    return (await this.file.load()).value;
+  }
+
+  async update(change: SettingsChange): Promise<Settings> {
+    const loaded = await this.file.load();
+    // An unreadable file was kept aside by load(); saving now starts a new one, which is what the user asked for.
+    if (loaded.problem?.includes('newer Berth')) throw new BerthError('unavailable', loaded.problem);
+    const next = Settings.parse({ ...loaded.value, terminal: { ...loaded.value.terminal, ...change.terminal } });
+    await this.file.save(next);
+    this.emit('changed', next);
+    return next;
+  }
+}
