@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDir } from '../config/config-dir';
 import { createCore } from '../core/create-core';
+import { installAppMenu } from './app-menu';
 import { APP_ORIGIN } from './channels';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { serveIpc } from './ipc-peer';
@@ -38,8 +39,11 @@ async function openWindow(): Promise<void> {
 }
 
 void app.whenReady().then(async () => {
-  // No page of ours needs a permission yet (notifications will ask for theirs when they come).
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  // Copy on select writes the clipboard; no page of ours needs any other permission yet.
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
+    callback(permission === 'clipboard-sanitized-write' && isAppUrl(contents.getURL())),
+  );
+  installAppMenu();
   serveAppScheme(fileURLToPath(new URL('../renderer/', import.meta.url)));
   const core = createCore({ mode: 'electron', secrets: new SafeStorageSecrets(join(configDir(), 'secrets.json')) });
   serveIpc(core.dispatcher, core.events, isAppUrl);

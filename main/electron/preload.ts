@@ -1,9 +1,9 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { IPC_CHANNEL } from './channels';
+import { COMMAND_CHANNEL, IPC_CHANNEL } from './channels';
 
 /**
- * The page gets two functions and nothing else: send a message, receive messages. Raw ipcRenderer
+ * The page gets three functions and nothing else: send a message, receive messages, hear menu commands. Raw ipcRenderer
  * never crosses the bridge, so the page cannot talk on any other channel.
  */
 contextBridge.exposeInMainWorld('berthIpc', {
@@ -12,5 +12,10 @@ contextBridge.exposeInMainWorld('berthIpc', {
   },
   onMessage(listener: (message: unknown) => void): void {
     ipcRenderer.on(IPC_CHANNEL, (_event: IpcRendererEvent, message: unknown) => listener(message));
+  },
+  onCommand(listener: (command: string) => void): void {
+    ipcRenderer.on(COMMAND_CHANNEL, (_event: IpcRendererEvent, command: unknown) => {
+      if (typeof command === 'string') listener(command);
+    });
   },
 });

@@ -5,6 +5,8 @@ import type { ClientMessage, ServerMessage } from '../../app/contract';
 export interface BerthIpc {
   send(message: ClientMessage): void;
   onMessage(listener: (message: ServerMessage) => void): void;
+  /** The app menu's commands (TERMINAL_COMMANDS' ids). */
+  onCommand(listener: (command: string) => void): void;
 }
 
 export function ipcPipe(ipc: BerthIpc): Pipe {

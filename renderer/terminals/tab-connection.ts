@@ -1,0 +1,67 @@
+import type { Terminal } from '@xterm/xterm';
+import type { BerthClient } from '../../app/client/berth-client';
+import { describeError } from '../api/describe-error';
+import type { TerminalTab } from './terminals-state.svelte';
+
+const RESIZE_DEBOUNCE_MS = 100;
+
+/**
+ * Opens the tab's terminal on the node and joins it to the xterm: keys and sizes go out, output
+ * comes in, and xterm's write callback is the acknowledgement, so a busy screen slows the node.
+ * Returns how to let go of it (the xterm itself stays, with its scrollback).
+ */
+export function connectTab(client: BerthClient, tab: TerminalTab, term: Terminal): () => void {
+  let terminalId: string | null = null;
+  let closed = false;
+  // Keys typed before the back end has opened the terminal are sent once it has.
+  let early = '';
+  const send = (data: string): void => {
+    if (terminalId) void client.call('terminals.input', { terminal: terminalId, data }).catch(() => undefined);
+  };
+
+  client
+    .call('terminals.open', { session: tab.session.id, kind: tab.kind, command: tab.command, cols: term.cols, rows: term.rows })
+    .then((opened) => {
+      if (closed) return;
+      terminalId = opened.terminal;
+      tab.terminal = opened.terminal;
+      tab.session = opened.session;
+      if (early) send(early);
+      early = '';
+      tab.stream = client.consume(
+        { stream: opened.stream },
+        {
+          data: (chunk, done) => term.write(chunk, done),
+          end: () => {
+            tab.reconnecting = undefined;
+            void client.call('terminals.exit', { terminal: opened.terminal }).then(
+              (exit) => (tab.ended = exit),
+              () => (tab.ended = { exitCode: null, sessionEnded: false, connectionLost: false }),
+            );
+          },
+        },
+      );
+    })
+    .catch((error: unknown) => {
+      if (!closed) tab.ended = { problem: describeError(error) };
+    });
+
+  const input = term.onData((data) => {
+    if (terminalId) send(data);
+    else early += data;
+  });
+  let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  const resize = term.onResize(({ cols, rows }) => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      if (terminalId) void client.call('terminals.resize', { terminal: terminalId, cols, rows }).catch(() => undefined);
+    }, RESIZE_DEBOUNCE_MS);
+  });
+
+  return () => {
+    closed = true;
+    clearTimeout(resizeTimer);
+    input.dispose();
+    resize.dispose();
+  };
+}
