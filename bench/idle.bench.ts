@@ -43,9 +43,9 @@ beforeAll(async () => {
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
   for (const client of bare) client.end();
-  fixture.core.close();
+  await fixture.core.close();
 });
 
 describe('idle, ten connected nodes (CPU ms used per idle second; fewer is better)', () => {

@@ -44,7 +44,7 @@ afterAll(async () => {
       .getContainer(info.Id)
       .remove({ force: true })
       .catch(() => undefined);
-  fixture.core.close();
+  await fixture.core.close();
 });
 
 describe('session create to prompt', () => {

@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { newConfigHome } from './config-home';
 
 export interface BerthServe {
   /** The URL serve printed, token included. */
@@ -10,14 +8,15 @@ export interface BerthServe {
   /** The same address without the token. */
   origin: string;
   configDir: string;
+  /** The serve process: its SSH connections are the ones a test may cut. */
+  pid: number;
   stop(): Promise<void>;
 }
 
 const BIN = new URL('../bin/berth.js', import.meta.url).pathname;
 
-/** Runs the real `berth serve` with its own config folder, against the bed's Docker. */
-export async function startBerthServe(env: NodeJS.ProcessEnv): Promise<BerthServe> {
-  const configDir = mkdtempSync(join(tmpdir(), 'berth-e2e-home-'));
+/** Runs the real `berth serve` with its own config folder (or a given one, to restart it), against the bed's Docker. */
+export async function startBerthServe(env: NodeJS.ProcessEnv, configDir = newConfigHome('berth-e2e-home-')): Promise<BerthServe> {
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
     env: { ...process.env, ...env, BERTH_HOME: configDir, HOME: configDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +40,7 @@ export async function startBerthServe(env: NodeJS.ProcessEnv): Promise<BerthServ
     url,
     origin: url.replace(/\/#.*$/, ''),
     configDir,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

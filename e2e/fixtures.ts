@@ -1,7 +1,5 @@
 import { test as base, _electron } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBerthServe } from './berth-serve';
 import type { BerthServe } from './berth-serve';
@@ -17,13 +15,19 @@ interface Fixtures {
   app: Page;
   /** A fresh `berth serve` per test, with its own config folder: tests share no bookmarks or trusted keys. */
   serve: BerthServe;
+  /** The process whose core holds the SSH connections: serve, or the Electron main process. */
+  corePid: number;
 }
+
+const electronPids = new WeakMap<Page, number>();
 
 function bedEnv(): NodeJS.ProcessEnv {
   const socket = process.env.BERTH_E2E_DOCKER_SOCKET;
   if (!socket) throw new Error('The test bed is not running: run the specs through `npm run e2e`, whose global setup starts it.');
   return { DOCKER_HOST: `unix://${socket}` };
 }
+
+export { bedEnv };
 
 export const test = base.extend<Fixtures & ShellOptions>({
   shell: ['browser', { option: true }],
@@ -46,11 +50,17 @@ export const test = base.extend<Fixtures & ShellOptions>({
     const app = await _electron.launch({
       executablePath: electronPath,
       args: ['--no-sandbox', join(import.meta.dirname, '..', 'out', 'main', 'index.js')],
-      env: { ...process.env, ...bedEnv(), BERTH_HOME: mkdtempSync(join(tmpdir(), 'berth-e2e-electron-')) },
+      // The same config folder as serve's, so what a spec bookmarks with the CLI is there.
+      env: { ...process.env, ...bedEnv(), BERTH_HOME: serve.configDir },
     });
     const window = await app.firstWindow();
+    electronPids.set(window, app.process().pid ?? 0);
     await use(window);
     await app.close();
+  },
+
+  corePid: async ({ shell, serve, app }, use) => {
+    await use(shell === 'browser' ? serve.pid : (electronPids.get(app) ?? 0));
   },
 });
 

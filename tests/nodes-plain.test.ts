@@ -79,7 +79,7 @@ describe('a node that refuses socket forwarding, and whose host key changes', ()
         'not waiting for a host key decision',
       );
     } finally {
-      fresh.core.close();
+      await fresh.core.close();
     }
   });
 });

@@ -18,7 +18,7 @@ function fresh(): CoreFixture {
   fixtures.push(fixture);
   return fixture;
 }
-afterAll(() => fixtures.forEach((f) => f.core.close()));
+afterAll(() => Promise.all(fixtures.map((f) => f.core.close())));
 
 describe('connecting to a node', () => {
   it('reports an unknown host key with its SHA256 fingerprint, and connects once it is trusted', async () => {

@@ -12,8 +12,8 @@ const bob = coreFixture();
 const started: string[] = [];
 afterAll(async () => {
   for (const id of started) await alice.call('sessions.stop', { id, force: true }).catch(() => undefined);
-  alice.core.close();
-  bob.core.close();
+  await alice.core.close();
+  await bob.core.close();
 });
 
 async function setUp(): Promise<void> {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
+import { sessionProcesses } from '../e2e/testbed/session-processes';
 import type { SessionInfo, TerminalStatus } from '../app/contract';
 import { bedNode } from './support/bed-nodes';
 import { bookmarkFor, coreFixture } from './support/core-fixture';
@@ -11,7 +12,7 @@ const fixture = coreFixture();
 const started: string[] = [];
 afterAll(async () => {
   for (const id of started) await fixture.call('sessions.stop', { id, force: true }).catch(() => undefined);
-  fixture.core.close();
+  await fixture.core.close();
 });
 
 async function shellSession(): Promise<SessionInfo> {
@@ -22,16 +23,6 @@ async function shellSession(): Promise<SessionInfo> {
   const session = await fixture.call('sessions.create', { node: 'gpu-a', image: `docker://${BASE_IMAGE}`, pull: 'never', command: ['sh'] });
   started.push(session.id);
   return session;
-}
-
-/** The commands of the processes in the session's container, from the node's own Docker. */
-async function processes(session: SessionInfo): Promise<string[]> {
-  const docker = gpuA.docker();
-  const containers: { Id: string }[] = await docker.listContainers({ filters: { label: [`berth.session=${session.id}`] } });
-  const top = (await docker.getContainer(containers[0]?.Id ?? '').top()) as { Titles: string[]; Processes: string[][] };
-  const command = top.Titles.indexOf('CMD');
-  // Docker's init (the session runs with Init) is not one of the session's own processes.
-  return top.Processes.map((row) => row[command] ?? '').filter((cmd) => !cmd.startsWith('/sbin/docker-init'));
 }
 
 function statuses(): TerminalStatus[] {
@@ -66,7 +57,7 @@ describe('terminals across a dropped SSH connection', () => {
     await attach.waitFor('after-4');
     // One stream throughout: what was printed before the drop is still there, ahead of what came after.
     expect(attach.text().indexOf('before-2')).toBeLessThan(attach.text().indexOf('after-4'));
-    expect(await processes(session)).toEqual(['sh']);
+    expect(await sessionProcesses(gpuA, session)).toEqual(['sh']);
     attach.close();
   });
 
@@ -75,14 +66,15 @@ describe('terminals across a dropped SSH connection', () => {
     const exec = await openTerminal(fixture.core, session.id, 'exec', ['sh']);
     await exec.type('echo forked-$((3+3))\n');
     await exec.waitFor('forked-6');
-    expect(await processes(session)).toEqual(['sh', 'sh']);
+    expect(await sessionProcesses(gpuA, session)).toEqual(['sh', 'sh']);
 
     expect(gpuA.cutConnections(process.pid)).toBeGreaterThan(0);
     await exec.closed;
     expect(await fixture.call('terminals.exit', { terminal: exec.terminal })).toEqual({ exitCode: null, sessionEnded: false, connectionLost: true });
     // The HUP is sent once the node is back; the shell may take a moment to go.
     let left: string[] = [];
-    for (let i = 0; i < 50 && (left = await processes(session)).length > 1; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 50 && (left = await sessionProcesses(gpuA, session)).length > 1; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(left).toEqual(['sh']);
   });
 });

@@ -43,6 +43,11 @@ export class SessionsPage {
     return this.page.locator('[data-testid^="terminal-"]:visible .xterm-rows');
   }
 
+  /** The status lines above the visible terminal: reconnecting, or how its process ended. */
+  get banner(): Locator {
+    return this.page.locator('[data-testid^="terminal-"]:visible .banner-line');
+  }
+
   /** The visible terminal's size in cells, as the UI computed it. */
   async size(): Promise<{ cols: number; rows: number }> {
     const pane = this.page.locator('[data-testid^="terminal-"]:visible');

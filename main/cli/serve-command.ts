@@ -20,8 +20,8 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
     dispatcher: core.dispatcher,
     events: core.events,
     ...(options.port === undefined ? {} : { port: options.port }),
-  }).catch((error: unknown) => {
-    core.close();
+  }).catch(async (error: unknown) => {
+    await core.close();
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     if (code === 'EADDRINUSE')
       throw new Error(`port ${options.port} on 127.0.0.1 is in use: pick another with --port, or leave it out for a free one.`);
@@ -37,8 +37,10 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      core.close();
-      void server.close().then(resolve);
+      void core
+        .close()
+        .then(() => server.close())
+        .then(resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -7,6 +7,6 @@ export async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> 
   try {
     return await work(core);
   } finally {
-    core.close();
+    await core.close();
   }
 }

@@ -33,7 +33,8 @@ export interface Core {
   events: EventFeed;
   nodes: NodeManager;
   sessions: SessionManager;
-  close(): void;
+  /** Lets go of terminals (hanging up their exec processes) and closes every node connection. */
+  close(): Promise<void>;
 }
 
 /** Wires every capability into the one dispatcher that all transports share. */
@@ -100,5 +101,14 @@ export function createCore(options: CoreOptions): Core {
     },
   };
 
-  return { dispatcher, events, nodes, sessions, close: () => nodes.close() };
+  return {
+    dispatcher,
+    events,
+    nodes,
+    sessions,
+    close: async () => {
+      await terminals.close();
+      nodes.close();
+    },
+  };
 }

@@ -47,7 +47,16 @@ void app.whenReady().then(async () => {
   serveAppScheme(fileURLToPath(new URL('../renderer/', import.meta.url)));
   const core = createCore({ mode: 'electron', secrets: new SafeStorageSecrets(join(configDir(), 'secrets.json')) });
   serveIpc(core.dispatcher, core.events, isAppUrl);
-  app.on('will-quit', () => core.close());
+  // Quitting waits (briefly) for the terminals' exec processes to be hung up.
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void core.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
   await openWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void openWindow();

@@ -12,7 +12,7 @@ describe('nodes.list on the test bed', () => {
   it('lists "This computer" with the inventory of the real local daemon', async () => {
     const core = createCore({ mode: 'browser', env: { DOCKER_HOST: `unix://${inject('localDockerSocket')}`, BERTH_HOME: '/tmp/unused' } });
     const list = (await core.dispatcher.call('nodes.list', {}, ctx)) as Awaited<ReturnType<typeof listLocalNode>>;
-    core.close();
+    await core.close();
     expect(list.localDocker).toEqual({ socket: inject('localDockerSocket'), reachable: true });
     expect(list.nodes).toHaveLength(1);
     const [node] = list.nodes;

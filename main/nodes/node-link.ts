@@ -53,6 +53,11 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
     return this.pending;
   }
 
+  /** Closed for good (the bookmark went, or Berth is quitting): it will not connect again. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get ssh(): SshConnection | null {
     return this.connection;
   }

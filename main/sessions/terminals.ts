@@ -16,6 +16,7 @@ const REATTACH_TAIL_LINES = 500;
 /** A half-dead connection (a laptop waking up) must not hold the decision for Docker's long timeout. */
 const INSPECT_TIMEOUT_MS = 5000;
 const RETRY_MS = 1000;
+const CLOSE_TIMEOUT_MS = 2000;
 
 interface Terminal {
   id: string;
@@ -192,9 +193,9 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
     say();
     link.on('changed', say);
     try {
-      while (!terminal.closedByUi) {
+      while (!terminal.closedByUi && !link.isClosed) {
         await whenConnected(link, () => terminal.closedByUi);
-        if (terminal.closedByUi) return;
+        if (terminal.closedByUi || link.isClosed) return;
         try {
           await this.rejoin(terminal);
           return;
@@ -226,6 +227,22 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
     this.status(terminal, 'live', `Reconnected to ${found.session.node}.`);
   }
 
+  /**
+   * Berth is quitting: every terminal lets go. Attached sessions run on; exec processes are hung up
+   * as a closed tab's are (Docker leaves them running when their stream goes), briefly bounded.
+   */
+  async close(): Promise<void> {
+    const hangUps: Promise<boolean>[] = [];
+    for (const terminal of this.open.values()) {
+      if (terminal.closedByUi) continue;
+      terminal.closedByUi = true;
+      terminal.io?.destroy();
+      terminal.output.destroy();
+      if (terminal.exec && !terminal.connectionLost) hangUps.push(hangUp(terminal.found.link, terminal.exec.id).catch(() => false));
+    }
+    await withTimeout(Promise.all(hangUps), CLOSE_TIMEOUT_MS).catch(() => undefined);
+  }
+
   private status(terminal: Terminal, state: TerminalStatus['state'], message: string): void {
     this.emit('status', { terminal: terminal.id, state, message });
   }
@@ -249,6 +266,8 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
 
 /** Sends SIGHUP to an exec's process if it still runs, as a closing terminal would; says whether it ran. */
 async function hangUp(link: NodeLink, execId: string): Promise<boolean> {
+  // Never connect just for this: a closed or reconnecting link has nothing to hang up on now.
+  if (link.isClosed || link.status.state !== 'connected') return false;
   const docker = await link.dockerClient();
   const info = await docker.getExec(execId).inspect();
   const ssh = link.ssh;
