@@ -4,6 +4,7 @@ import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
 import { bedNode } from '../tests/support/bed-nodes';
 import { bookmarkFor, coreFixture } from '../tests/support/core-fixture';
+import { untilPrompt } from './support/until-prompt';
 import type { CoreFixture } from '../tests/support/core-fixture';
 
 // Create-to-prompt: from asking for a session to seeing its shell prompt, against the plain way of
@@ -11,23 +12,6 @@ import type { CoreFixture } from '../tests/support/core-fixture';
 const node = bedNode('gpu-b');
 let fixture: CoreFixture;
 const cleanups: Promise<unknown>[] = [];
-
-function untilPrompt(source: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.toString('utf8');
-      // busybox's ash asks where the cursor is (ESC[6n) right after its prompt: ignore escapes.
-      const ESC = String.fromCharCode(27);
-      if (/[$#]$/.test(seen.split(ESC)[0]?.trimEnd() ?? '')) {
-        source.off('data', onData);
-        resolve();
-      }
-    };
-    source.on('data', onData);
-    source.once('close', () => reject(new Error(`closed before a prompt: ${seen}`)));
-  });
-}
 
 beforeAll(async () => {
   fixture = coreFixture();
