@@ -65,7 +65,8 @@ describe('berth session, from the command line', () => {
   });
 
   it('says how the session ended when its main process exits', () => {
-    const id = createDetached('sh', '-c', 'sleep 2; echo done-now; exit 7');
+    // Long enough for the CLI to start, connect and attach first, even on a loaded machine.
+    const id = createDetached('sh', '-c', 'sleep 5; echo done-now; exit 7');
     const result = berth('session', 'attach', id);
     expect(result.stdout).toContain('done-now');
     expect(result.stderr).toMatch(/ended with exit code 7/);

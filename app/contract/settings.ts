@@ -12,8 +12,8 @@ export const TerminalSettings = z
     fontSize: z.number().int().min(8, 'at least 8').max(32, 'at most 32').default(13),
     /** Selecting text with the mouse copies it, as in most Linux terminals. */
     copyOnSelect: z.boolean().default(true),
-    /** WebGL draws the terminal in view ("auto", falling back to the DOM renderer), or never ("off"), as VS Code's setting. */
-    gpuAcceleration: z.enum(['auto', 'off']).default('auto'),
+    /** As VS Code's setting: WebGL draws the terminal in view when a GPU draws WebGL ("auto") or always ("on"); "off" never. */
+    gpuAcceleration: z.enum(['auto', 'on', 'off']).default('auto'),
   })
   .strict();
 export type TerminalSettings = z.output<typeof TerminalSettings>;

@@ -56,7 +56,11 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
     // ssh2 is CommonJS without static named exports, so Node's ESM loader sees only its default export.
     const client = new ssh2.Client();
     await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
+      client.once('ready', () => {
+        // Terminal keystrokes are tiny writes: Nagle's algorithm would hold each behind the last one's ACK.
+        client.setNoDelay(true);
+        resolve();
+      });
       // on, not once: ssh2 can report a second error (the socket closing) after the first.
       client.on('error', (error: Error & { level?: string; code?: string }) => {
         client.end();

@@ -11,6 +11,8 @@ export interface TerminalTab {
   command: string[];
   /** The name the user gave the tab; the session, node and kind otherwise. */
   title?: string;
+  /** The title the program in it set (OSC 0/2), as terminals show in their title bar. */
+  programTitle?: string;
   /** Set once the back end has opened it. */
   terminal?: string;
   stream?: StreamHandle;
