@@ -1,20 +1,12 @@
 // Code passed to evaluate() runs in the page.
 /// <reference lib="dom" />
-import { BASE_IMAGE } from '../testbed/base-image';
-import { bedNode } from '../bed-nodes';
-import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
-import { SessionsPage } from '../pages/sessions-page';
+import { shellSession } from '../shell-session';
 
 // Browser mode only: the spec reads the clipboard through the page, which the desktop app does not permit.
 test('selecting copies, and pasting respects bracketed paste', async ({ app, serve }) => {
   await app.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  const gpuB = bedNode('gpu-b');
-  bookmarkWithCli(serve, gpuB, 'gpu-b');
-  const sessions = new SessionsPage(app);
-  await sessions.open();
-  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-clipboard' });
-  await expect(sessions.screen).toContainText('$');
+  const { sessions } = await shellSession(app, serve, 'gpu-b', 'e2e-clipboard');
 
   // Copy on select: a double-click selects a word, and the word is on the clipboard.
   await sessions.type('echo copy-me-$((40+2))\n');

@@ -1,20 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE_IMAGE } from '../testbed/base-image';
-import { bedNode } from '../bed-nodes';
 import { startBerthServe } from '../berth-serve';
-import { bookmarkWithCli } from '../bookmark-with-cli';
 import { bedEnv, expect, test } from '../fixtures';
+import { shellSession } from '../shell-session';
 import { SessionsPage } from '../pages/sessions-page';
 
 // Browser mode only: the spec restarts `berth serve` on the same config folder, as quitting and reopening the app would.
 test('after a restart, Berth offers to reopen the tabs that were open, and says which sessions ended', async ({ app, serve, browser }) => {
-  const gpuB = bedNode('gpu-b');
-  bookmarkWithCli(serve, gpuB, 'gpu-b');
-  const sessions = new SessionsPage(app);
-  await sessions.open();
-  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-keep' });
-  await expect(sessions.screen).toContainText('$');
+  const { sessions, node: gpuB } = await shellSession(app, serve, 'gpu-b', 'e2e-keep');
   await sessions.type('echo kept-$((9*9))\n');
   await expect(sessions.screen).toContainText('kept-81');
   await sessions.press('F2');

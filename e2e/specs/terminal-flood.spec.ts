@@ -1,17 +1,8 @@
-import { BASE_IMAGE } from '../testbed/base-image';
-import { bedNode } from '../bed-nodes';
-import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
-import { SessionsPage } from '../pages/sessions-page';
+import { shellSession } from '../shell-session';
 
 test('a tab flooded with output still takes Ctrl+C, and another tab still echoes', async ({ app, serve }) => {
-  const gpuB = bedNode('gpu-b');
-  bookmarkWithCli(serve, gpuB, 'gpu-b');
-
-  const sessions = new SessionsPage(app);
-  await sessions.open();
-  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-flood' });
-  await expect(sessions.screen).toContainText('$');
+  const { sessions } = await shellSession(app, serve, 'gpu-b', 'e2e-flood');
 
   // 100 MB of output, far more than any buffer on the way may hold.
   await sessions.type('head -c 100000000 /dev/zero | tr "\\0" y; echo flood-over\n');

@@ -1,21 +1,13 @@
-import { BASE_IMAGE } from '../testbed/base-image';
 import { sessionProcesses } from '../testbed/session-processes';
-import { bedNode } from '../bed-nodes';
-import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
-import { SessionsPage } from '../pages/sessions-page';
+import { shellSession } from '../shell-session';
 
 test('tabs come back after the SSH connection is cut: the attach tab rejoins with its scrollback, the fork tab offers a new shell', async ({
   app,
   serve,
   corePid,
 }) => {
-  const gpuA = bedNode('gpu-a');
-  bookmarkWithCli(serve, gpuA, 'gpu-a');
-  const sessions = new SessionsPage(app);
-  await sessions.open();
-  await sessions.create({ node: 'gpu-a', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-reconnect' });
-  await expect(sessions.screen).toContainText('$');
+  const { sessions, node: gpuA } = await shellSession(app, serve, 'gpu-a', 'e2e-reconnect');
   await sessions.type('echo before-$((6*7))\n');
   await expect(sessions.screen).toContainText('before-42');
 

@@ -1,19 +1,11 @@
 // Code passed to evaluate() runs in the page.
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { BASE_IMAGE } from '../testbed/base-image';
-import { bedNode } from '../bed-nodes';
-import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
-import { SessionsPage } from '../pages/sessions-page';
+import { shellSession } from '../shell-session';
 
 test('scrollback is a setting, and WebGL draws only the tab in view, falling back to the DOM when its context is lost', async ({ app, serve }) => {
-  const gpuB = bedNode('gpu-b');
-  bookmarkWithCli(serve, gpuB, 'gpu-b');
-  const sessions = new SessionsPage(app);
-  await sessions.open();
-  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-settings' });
-  await expect(sessions.screen).toContainText('$');
+  const { sessions } = await shellSession(app, serve, 'gpu-b', 'e2e-settings');
 
   // Settings apply to terminals already open.
   await app.getByRole('link', { name: 'Settings' }).click();

@@ -1,16 +1,8 @@
-import { BASE_IMAGE } from '../testbed/base-image';
-import { bedNode } from '../bed-nodes';
-import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
-import { SessionsPage } from '../pages/sessions-page';
+import { shellSession } from '../shell-session';
 
 test('terminal tabs open, switch, rename, reorder, find and close from the keyboard and the mouse', async ({ app, serve, shell }) => {
-  const gpuB = bedNode('gpu-b');
-  bookmarkWithCli(serve, gpuB, 'gpu-b');
-  const sessions = new SessionsPage(app);
-  await sessions.open();
-  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-tabs' });
-  await expect(sessions.screen).toContainText('$');
+  const { sessions } = await shellSession(app, serve, 'gpu-b', 'e2e-tabs');
   await sessions.type('echo needle one; echo needle two\n');
   await expect(sessions.screen).toContainText('needle two');
 

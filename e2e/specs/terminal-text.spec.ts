@@ -1,17 +1,8 @@
-import { BASE_IMAGE } from '../testbed/base-image';
-import { bedNode } from '../bed-nodes';
-import { bookmarkWithCli } from '../bookmark-with-cli';
 import { expect, test } from '../fixtures';
-import { SessionsPage } from '../pages/sessions-page';
+import { shellSession } from '../shell-session';
 
 test('a terminal prints a character split across two chunks, and its size reaches the TTY', async ({ app, serve }) => {
-  const gpuB = bedNode('gpu-b');
-  bookmarkWithCli(serve, gpuB, 'gpu-b');
-
-  const sessions = new SessionsPage(app);
-  await sessions.open();
-  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-text' });
-  await expect(sessions.screen).toContainText('$');
+  const { sessions } = await shellSession(app, serve, 'gpu-b', 'e2e-text');
 
   // "€" is three bytes (e2 82 ac); the first two and the last leave the node half a second apart.
   await sessions.type("printf 'price: \\342\\202'; sleep 0.5; printf '\\254 done\\n'\n");
