@@ -77,4 +77,21 @@ describe('terminals across a dropped SSH connection', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(left).toEqual(['sh']);
   });
+
+  it('an attach terminal whose node bookmark is removed ends, saying the connection was closed', async () => {
+    const session = await shellSession();
+    const attach = await openTerminal(fixture.core, session.id, 'attach');
+    await attach.type('echo here-$((1+2))\n');
+    await attach.waitFor('here-3');
+    await fixture.call('nodes.remove', { name: 'gpu-a' });
+    await attach.closed;
+    expect(await fixture.call('terminals.exit', { terminal: attach.terminal })).toEqual({
+      exitCode: null,
+      sessionEnded: false,
+      connectionLost: true,
+    });
+    // The session runs on, on the node.
+    expect(await sessionProcesses(gpuA, session)).toEqual(['sh']);
+    await fixture.call('nodes.add', { bookmark: bookmarkFor(gpuA, 'gpu-a', 'alice', { kind: 'key', keyFile: gpuA.keyFile('alice') }) });
+  });
 });

@@ -7,6 +7,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { BerthError } from '../../app/contract';
 import type { SessionInfo, StreamRef, TerminalExit, TerminalStatus } from '../../app/contract';
 import type { NodeLink } from '../nodes/node-link';
+import type { SshConnection } from '../nodes/ssh-connection';
 import { LOGIN_SHELL } from './default-shell';
 import type { FoundSession, SessionManager } from './session-manager';
 import { whenConnected } from './when-connected';
@@ -28,6 +29,8 @@ interface Terminal {
   output: PassThrough;
   /** The Docker stream of the moment; null while reconnecting. */
   io: Duplex | null;
+  /** The SSH connection that stream rides: after a drop, only a newer one may carry the rejoin. */
+  via: SshConnection | null;
   exec: Docker.Exec | null;
   size: { cols: number; rows: number };
   closedByUi: boolean;
@@ -76,6 +79,7 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
       found,
       output: new PassThrough(),
       io: null,
+      via: null,
       exec: null,
       size: { cols: request.cols, rows: request.rows },
       closedByUi: false,
@@ -111,7 +115,8 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
       (info) => info.State,
       () => null,
     );
-    const sessionEnded = state ? !state.Running : true;
+    // Unreadable state: the container is gone, unless the connection is what went.
+    const sessionEnded = state ? !state.Running : !terminal.connectionLost;
     if (terminal.connectionLost) return { exitCode: null, sessionEnded, connectionLost: true };
     if (terminal.exec) {
       const info = await terminal.exec.inspect().catch(() => null);
@@ -149,6 +154,7 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
       await exec.resize({ h: rows, w: cols }).catch(() => undefined);
     }
     terminal.io = io;
+    terminal.via = terminal.found.link.ssh;
     io.on('error', () => undefined);
     io.pipe(terminal.output, { end: false });
     // Docker ends its side when the process exits; ending ours lets the SSH channel close.
@@ -160,28 +166,31 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
   private async streamEnded(terminal: Terminal, io: Duplex): Promise<void> {
     if (terminal.closedByUi || terminal.io !== io) return;
     terminal.io = null;
-    if (await this.processEnded(terminal)) {
+    const state = await this.processState(terminal);
+    if (state === 'ended') {
       terminal.output.end();
       return;
     }
-    await this.reconnect(terminal);
+    // Docker could not be asked: the connection went, and the rejoin must wait for a new one.
+    await this.reconnect(terminal, state === 'unknown' ? terminal.via : null);
   }
 
-  private async processEnded(terminal: Terminal): Promise<boolean> {
+  private async processState(terminal: Terminal): Promise<'ended' | 'running' | 'unknown'> {
     // Docker may close the stream a moment before it records the exit.
     for (let attempt = 0; attempt < 3; attempt++) {
       const read = terminal.exec
         ? terminal.exec.inspect().then((info) => info.Running)
         : terminal.found.container.inspect().then((info) => info.State.Running);
-      const running = await withTimeout(read, INSPECT_TIMEOUT_MS).catch(() => null);
-      if (running === null) return false;
-      if (!running) return true;
+      // A request sent just as the connection died is never answered: stop waiting once the connection is known gone.
+      const running = await Promise.race([withTimeout(read, INSPECT_TIMEOUT_MS).catch(() => null), connectionGone(terminal.via)]);
+      if (running === null) return 'unknown';
+      if (!running) return 'ended';
       await delay(200);
     }
-    return false;
+    return 'running';
   }
 
-  private async reconnect(terminal: Terminal): Promise<void> {
+  private async reconnect(terminal: Terminal, deadConnection: SshConnection | null): Promise<void> {
     const { link } = terminal.found;
     const node = terminal.found.session.node;
     let said = '';
@@ -194,14 +203,19 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
     link.on('changed', say);
     try {
       while (!terminal.closedByUi && !link.isClosed) {
-        await whenConnected(link, () => terminal.closedByUi);
-        if (terminal.closedByUi || link.isClosed) return;
+        await whenConnected(link, deadConnection, () => terminal.closedByUi);
+        if (terminal.closedByUi || link.isClosed) break;
         try {
           await this.rejoin(terminal);
           return;
         } catch {
           await delay(RETRY_MS);
         }
+      }
+      // The node's bookmark went (or Berth is quitting): nothing will come back on this terminal.
+      if (!terminal.closedByUi) {
+        terminal.connectionLost = true;
+        terminal.output.end();
       }
     } finally {
       link.off('changed', say);
@@ -275,6 +289,18 @@ async function hangUp(link: NodeLink, execId: string): Promise<boolean> {
   if (!info.Running || !Number.isInteger(info.Pid) || info.Pid <= 1 || !ssh) return false;
   await ssh.exec(`kill -HUP ${info.Pid}`).catch(() => undefined);
   return true;
+}
+
+/** Resolves (with null) once `connection` is known to be gone; checked often, as this only runs while a stream is being judged. */
+function connectionGone(connection: SshConnection | null): Promise<null> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (connection?.connected) return;
+      clearInterval(timer);
+      resolve(null);
+    }, 100);
+    setTimeout(() => clearInterval(timer), INSPECT_TIMEOUT_MS).unref();
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
