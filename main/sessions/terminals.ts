@@ -195,7 +195,9 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
     const node = terminal.found.session.node;
     let said = '';
     const say = (): void => {
-      const detail = link.status.state === 'connected' ? '' : link.status.message ? ` (${link.status.message})` : '';
+      // The link's own words only when it needs the user (a password, a changed host key): "reconnecting" is said already.
+      const waiting = ['connected', 'connecting', 'reconnecting'].includes(link.status.state);
+      const detail = !waiting && link.status.message ? ` (${link.status.message})` : '';
       const message = `Lost the connection to ${node}; reconnecting…${detail}`;
       if (message !== said) this.status(terminal, 'reconnecting', (said = message));
     };
