@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
 import { bedNode } from '../tests/support/bed-nodes';
-import { bookmarkFor, coreFixture } from '../tests/support/core-fixture';
+import { bookmarkFor, callContext, coreFixture } from '../tests/support/core-fixture';
 import { untilPrompt } from './support/until-prompt';
 import type { CoreFixture } from '../tests/support/core-fixture';
 
@@ -53,7 +53,7 @@ describe('session create to prompt', () => {
       await fixture.core.dispatcher.call(
         'terminals.open',
         { session: session.id, kind: 'attach', command: [], cols: 80, rows: 24 },
-        { signal: new AbortController().signal, openStream: (source) => ((output = source), { stream: 'bench' }) },
+        callContext((source) => ((output = source), { stream: 'bench' })),
       );
       const source = output as Readable | null;
       if (!source) throw new Error('no terminal output');

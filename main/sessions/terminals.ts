@@ -95,7 +95,10 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
   input(id: string, data: string): void {
     const terminal = this.get(id);
     if (!terminal.io)
-      throw new BerthError('unavailable', `The connection to ${terminal.found.session.node} is down; keys are sent again once it is back.`);
+      throw new BerthError(
+        'unavailable',
+        `The connection to ${terminal.found.session.node} is down; what is typed now is not sent. Type again once the tab is live.`,
+      );
     terminal.io.write(data);
   }
 

@@ -6,7 +6,13 @@ import type { BookmarkInput } from '../../app/contract';
 import { Bookmark } from '../../app/contract';
 import { createCore } from '../../main/core/create-core';
 import type { Core } from '../../main/core/create-core';
+import type { CallContext } from '../../main/rpc/dispatcher';
 import type { TestNode } from '../../e2e/testbed/test-node';
+
+/** What a transport passes with a call; `openStream` gets any byte stream the call opens. */
+export function callContext(openStream: CallContext['openStream'] = () => ({ stream: 'unused' })): CallContext {
+  return { signal: new AbortController().signal, openStream };
+}
 
 export interface CoreFixture {
   core: Core;
@@ -28,10 +34,7 @@ export function coreFixture(): CoreFixture {
     core,
     configDir,
     knownHosts,
-    call: (method, params) =>
-      core.dispatcher.call(method, params, { signal: new AbortController().signal, openStream: () => ({ stream: 'unused' }) }) as Promise<
-        Result<typeof method>
-      >,
+    call: (method, params) => core.dispatcher.call(method, params, callContext()) as Promise<Result<typeof method>>,
     trust(node) {
       const pub = readFileSync(join(node.dir, 'ssh', 'host_ed25519.pub'), 'utf8').split(' ');
       appendFileSync(knownHosts, `[127.0.0.1]:${node.port} ${pub[0]} ${pub[1]}\n`);

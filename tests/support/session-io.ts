@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Result } from '../../app/contract';
 import type { Core } from '../../main/core/create-core';
+import { callContext } from './core-fixture';
 
 export interface TestTerminal {
   terminal: string;
@@ -19,13 +20,10 @@ export async function openTerminal(core: Core, session: string, kind: 'attach' |
   const opened = (await core.dispatcher.call(
     'terminals.open',
     { session, kind, command, cols: 200, rows: 50 },
-    {
-      signal: new AbortController().signal,
-      openStream: (readable) => {
-        source = readable;
-        return { stream: 'test' };
-      },
-    },
+    callContext((readable) => {
+      source = readable;
+      return { stream: 'test' };
+    }),
   )) as Result<'terminals.open'>;
   const output = source as Readable | null;
   if (!output) throw new Error('terminals.open opened no stream');
@@ -36,12 +34,7 @@ export async function openTerminal(core: Core, session: string, kind: 'attach' |
   return {
     terminal: opened.terminal,
     text: () => text.replace(/\r\n/g, '\n'),
-    type: async (data) =>
-      void (await core.dispatcher.call(
-        'terminals.input',
-        { terminal: opened.terminal, data },
-        { signal: new AbortController().signal, openStream: () => ({ stream: 'unused' }) },
-      )),
+    type: async (data) => void (await core.dispatcher.call('terminals.input', { terminal: opened.terminal, data }, callContext())),
     async waitFor(pattern, timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       while (!seen(pattern)) {
