@@ -1,3 +1,4 @@
+import type { TestRegistryInfo } from './testbed/registry';
 import { testNode } from './testbed/test-node';
 import type { TestNode, TestNodeInfo } from './testbed/test-node';
 
@@ -7,4 +8,11 @@ export function bedNode(name: string): TestNode {
   const info = nodes.find((node) => node.name === name);
   if (!info) throw new Error(`The test bed has no node ${name}: run the specs through \`npm run e2e\`.`);
   return testNode(info);
+}
+
+/** The bed's registry, which the specs use as the team's image library. */
+export function bedRegistry(): TestRegistryInfo {
+  const raw = process.env.BERTH_E2E_REGISTRY;
+  if (!raw) throw new Error('The test bed has no registry: run the specs through `npm run e2e`.');
+  return JSON.parse(raw) as TestRegistryInfo;
 }

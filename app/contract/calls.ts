@@ -4,6 +4,7 @@ import { Bookmark, BookmarkName } from './bookmarks';
 import { NodeList, NodeSummary } from './nodes';
 import { HistoryEntry, SessionInfo, SessionProgress, SessionSpec, RememberedTab, TerminalExit, TerminalKind, TerminalStatus } from './sessions';
 import { Settings, SettingsChange } from './settings';
+import { BuildSpec, ImageJob, JobOutput, LibraryImage, LibraryName, LibrarySettings, NodeImage } from './images';
 
 /** A call: what the caller sends, and what it gets back. Both are checked at run time on the back end. */
 interface CallSpec<P extends z.ZodType, R extends z.ZodType> {
@@ -17,6 +18,9 @@ function call<P extends z.ZodType, R extends z.ZodType>(params: P, result: R): C
 
 const NoParams = z.object({}).strict();
 const ByName = z.object({ name: BookmarkName }).strict();
+const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a job id is 1 to 64 letters, digits, _ or -');
+const ByJob = z.object({ job: JobId }).strict();
+const ImageName = z.string().min(1, 'name an image').max(512);
 
 /** Every call the UI, the CLI and the tests can make of the core. Capabilities add theirs here. */
 export const calls = {
@@ -98,6 +102,61 @@ export const calls = {
   /** How a terminal's stream ended: its process's exit code, whether the session ended, or whether the connection was lost. */
   'terminals.exit': call(z.object({ terminal: z.string() }).strict(), TerminalExit),
 
+  /** A node's images, as `docker images` lists them. */
+  'images.list': call(z.object({ node: BookmarkName }).strict(), z.object({ images: z.array(NodeImage) })),
+  /** Removes a tag or untagged image; refused while a running session uses it. */
+  'images.remove': call(z.object({ node: BookmarkName, image: ImageName }).strict(), z.object({})),
+  /** Which of a dropped folder's files go to the node, by its .dockerignore (Docker's rules). */
+  'images.context': call(
+    z
+      .object({
+        paths: z.array(z.string().max(4096)).max(200_000),
+        dockerignore: z
+          .string()
+          .max(1024 * 1024)
+          .default(''),
+        dockerfile: z.string().min(1).default('Dockerfile'),
+      })
+      .strict(),
+    z.object({ included: z.array(z.string()) }),
+  ),
+  /** Builds an image on a node; resolves when the build ends. Follow it by images.job and images.output events. */
+  'images.build': call(BuildSpec, ImageJob),
+  /** The next piece (base64, at most 1 MiB of data) of an upload build's context; resolves once the node is taking it. */
+  'images.upload': call(z.object({ job: JobId, data: z.string().max(1_400_000) }).strict(), z.object({})),
+  /** Pulls a reference on a node, with progress per layer; resolves when done. */
+  'images.pull': call(z.object({ node: BookmarkName, image: ImageName, job: JobId.optional() }).strict(), ImageJob),
+  /** Saves a node's image to the team library as NAME:TAG, with a description every user sees. */
+  'images.push': call(
+    z
+      .object({
+        node: BookmarkName,
+        image: ImageName,
+        name: LibraryName,
+        tag: z.string().default('latest'),
+        description: z.string().max(4000).default(''),
+        job: JobId.optional(),
+      })
+      .strict(),
+    ImageJob,
+  ),
+  /** Streams an image from one node straight into another (docker save | docker load), for clusters without a registry. */
+  'images.copy': call(z.object({ image: ImageName, from: BookmarkName, to: BookmarkName, job: JobId.optional() }).strict(), ImageJob),
+  /** Builds, pulls, pushes and copies running or finished and not yet dismissed, with their output. */
+  'images.jobs': call(NoParams, z.object({ jobs: z.array(ImageJob.extend({ log: z.string() })) })),
+  /** Stops a running job; a build stops on the node. */
+  'images.cancel': call(ByJob, z.object({})),
+  /** Forgets a finished job and its output. */
+  'images.dismiss': call(ByJob, z.object({})),
+
+  /** The team library's images with tags, descriptions, sizes and dates. */
+  'library.list': call(NoParams, z.object({ address: z.string(), images: z.array(LibraryImage) })),
+  /** Sets the library after checking the registry takes the login; the password goes to the keychain. An empty address unsets it. */
+  'library.set': call(
+    z.object({ address: z.string().max(300), username: z.string().max(200).default(''), password: z.string().min(1).max(4096).optional() }).strict(),
+    LibrarySettings,
+  ),
+
   'settings.get': call(NoParams, Settings),
   /** Changes some settings and returns them all. */
   'settings.update': call(SettingsChange, Settings),
@@ -111,6 +170,10 @@ export const events = {
   'nodes.changed': NodeSummary,
   /** An open terminal lost its node's connection and waits for it, or is live again. */
   'terminals.status': TerminalStatus,
+  /** An image job started, moved on or ended. */
+  'images.job': ImageJob,
+  /** New output of an image job (a build's log). */
+  'images.output': JobOutput,
   /** The settings changed (in this window or another). */
   'settings.changed': Settings,
 };

@@ -8,3 +8,4 @@ export * from './streams';
 export * from './wire';
 export * from './wire-codec';
 export * from './settings';
+export * from './images';

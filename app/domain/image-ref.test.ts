@@ -34,6 +34,8 @@ describe('parseImageSource', () => {
     expect(parseImageSource('docker://allennlp/allennlp')).toEqual({ ok: true, value: { kind: 'docker', ref: { repository: 'allennlp/allennlp' } } });
     expect(parseImageSource('beaker://base-cuda-jq')).toEqual({ ok: true, value: { kind: 'library', name: 'base-cuda-jq' } });
     expect(parseImageSource('beaker://base:v2')).toEqual({ ok: true, value: { kind: 'library', name: 'base', tag: 'v2' } });
+    expect(parseImageSource('beaker://ai2/cuda11.8-ubuntu20.04')).toEqual({ ok: true, value: { kind: 'library', name: 'ai2/cuda11.8-ubuntu20.04' } });
+    expect(parseImageSource('beaker://ai2//x').ok).toBe(false);
     expect(parseImageSource('php')).toEqual({ ok: true, value: { kind: 'docker', ref: { repository: 'php' } } });
   });
 

@@ -82,7 +82,8 @@ export function formatDockerRef(ref: DockerRef): string {
   return `${name}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
-const LIBRARY_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** As Beaker's names ("ai2/cuda11.8-ubuntu20.04"): Docker repository path components. */
+const LIBRARY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export function parseImageSource(input: string): Parsed<ImageSource> {
   const trimmed = input.trim();
@@ -90,7 +91,8 @@ export function parseImageSource(input: string): Parsed<ImageSource> {
     const body = trimmed.slice('beaker://'.length);
     const [name = '', tag, ...extra] = body.split(':');
     if (extra.length > 0) return { ok: false, problem: `"${input}" has more than one ":"; use beaker://NAME or beaker://NAME:TAG` };
-    if (!LIBRARY_NAME.test(name)) return { ok: false, problem: `"${name}" is not a library image name: use lowercase letters, digits and . _ -` };
+    if (!LIBRARY_NAME.test(name))
+      return { ok: false, problem: `"${name}" is not a library image name: use lowercase letters, digits and . _ - (and / between parts)` };
     if (tag !== undefined && !TAG.test(tag)) return { ok: false, problem: `"${tag}" is not a valid tag` };
     return { ok: true, value: tag === undefined ? { kind: 'library', name } : { kind: 'library', name, tag } };
   }

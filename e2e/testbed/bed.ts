@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { clearBedDir, newBedDir } from './bed-dirs';
 import { startDockerd } from './dockerd';
+import { startRegistry } from './registry';
+import type { TestRegistryInfo } from './registry';
 import { startTestNode } from './test-node';
 import type { TestNode, TestNodeOptions } from './test-node';
 
@@ -9,6 +11,8 @@ export interface TestBed {
   /** The Docker socket that stands for "this computer" in tests. */
   localDockerSocket: string;
   nodes: TestNode[];
+  /** A Docker registry on loopback with a login: the team's image library in tests. */
+  registry: TestRegistryInfo;
   node(name: string): TestNode;
   stop(): Promise<void>;
 }
@@ -35,16 +39,22 @@ export async function startBed(nodeOptions: TestNodeOptions[] = DEFAULT_NODES): 
     clearBedDir(dir);
   };
   try {
-    const [dockerd, ...started] = await Promise.all([
+    const [dockerd, registry, ...started] = await Promise.all([
       startDockerd(join(dir, 'local')),
+      startRegistry(join(dir, 'registry')),
       ...nodeOptions.map((options) => startTestNode(join(dir, options.name), options)),
     ]);
-    stops.push(() => dockerd.stop(), ...started.map((node) => () => node.stop()));
+    stops.push(
+      () => dockerd.stop(),
+      () => registry.stop(),
+      ...started.map((node) => () => node.stop()),
+    );
     nodes.push(...started);
     return {
       dir,
       localDockerSocket: dockerd.socket,
       nodes,
+      registry: { address: registry.address, username: registry.username, password: registry.password },
       node(name) {
         const node = nodes.find((n) => n.name === name);
         if (!node) throw new Error(`The test bed has no node ${name}; it has ${nodes.map((n) => n.name).join(', ')}.`);

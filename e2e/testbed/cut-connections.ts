@@ -6,7 +6,7 @@ interface Socket {
   pids: number[];
 }
 
-function establishedSockets(): Socket[] {
+export function establishedSockets(): Socket[] {
   const out = execFileSync('ss', ['-tnpH', 'state', 'established'], { encoding: 'utf8' });
   return out
     .split('\n')
@@ -24,10 +24,33 @@ function establishedSockets(): Socket[] {
  */
 export function cutConnections(port: number, clientPid: number): number {
   const sockets = establishedSockets();
-  const clientPorts = new Set(sockets.filter((s) => s.peer === port && s.pids.includes(clientPid)).map((s) => s.local));
+  const clientPorts = clientPortsOf(sockets, port, clientPid);
   const sshds = [...new Set(sockets.filter((s) => s.local === port && clientPorts.has(s.peer)).flatMap((s) => s.pids))];
   if (sshds.length === 0) return 0;
   spawnSync('pkill', ['-KILL', '-P', sshds.join(',')]);
   spawnSync('kill', ['-KILL', ...sshds.map(String)]);
   return clientPorts.size;
+}
+
+/** The local ports of `clientPid`'s connections to the sshd on `port`. */
+export function clientPortsOf(sockets: Socket[], port: number, clientPid: number): Set<number> {
+  return new Set(sockets.filter((s) => s.peer === port && s.pids.includes(clientPid)).map((s) => s.local));
+}
+
+/**
+ * Bytes sshd on `port` has received from `clientPid` over all its connections, counted by the
+ * kernel (ss's bytes_received): SSH framing and encryption included, whatever the client says.
+ */
+export function bytesReceivedFrom(port: number, clientPid: number): number {
+  const clientPorts = clientPortsOf(establishedSockets(), port, clientPid);
+  const out = execFileSync('ss', ['-tniH', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
+  let total = 0;
+  let counting = false;
+  for (const line of out.split('\n')) {
+    const peer = /127\.0\.0\.1:\d+\s+127\.0\.0\.1:(\d+)/.exec(line);
+    if (peer) counting = clientPorts.has(Number(peer[1]));
+    const received = /bytes_received:(\d+)/.exec(line);
+    if (received && counting) total += Number(received[1]);
+  }
+  return total;
 }

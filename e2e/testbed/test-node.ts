@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { buildBaseImage } from './base-image';
 import { createBridge, removeBridge } from './bridge';
-import { cutConnections } from './cut-connections';
+import { bytesReceivedFrom, cutConnections } from './cut-connections';
 import { isAlive, readPid } from './bed-dirs';
 import { freePort } from './free-port';
 import { KEY_PASSPHRASES, writeGpus, writeHostKey, writeInit, writeSshdConfig, writeStandIns, writeUsers } from './node-files';
@@ -43,6 +43,8 @@ export interface TestNode extends TestNodeInfo {
   setGpus(gpus: StandInGpu[]): void;
   /** Kills the sshd processes serving `clientPid`'s connections, as a network drop would; says how many connections went. */
   cutConnections(clientPid: number): number;
+  /** Bytes this node's sshd has received from `clientPid`, as the kernel counts them. */
+  bytesReceivedFrom(clientPid: number): number;
   docker(): Docker;
   /** `ssh` options to log in as `user` with their key, host key unchecked (the bed's own test of sshd). */
   sshArgs(user: TestUserName): string[];
@@ -99,6 +101,7 @@ export function testNode(info: TestNodeInfo): TestNode {
     },
     setGpus: (next) => writeGpus(dir, next),
     cutConnections: (clientPid) => cutConnections(port, clientPid),
+    bytesReceivedFrom: (clientPid) => bytesReceivedFrom(port, clientPid),
     docker: () => docker,
     sshArgs: (user) => [
       '-i',

@@ -11,6 +11,9 @@ import { NodeManager } from '../nodes/node-manager';
 import { MemorySecrets } from '../nodes/secrets';
 import type { Secrets } from '../nodes/secrets';
 import { importSshConfig } from '../nodes/ssh-config-import';
+import { ImageJobs } from '../images/image-jobs';
+import { ImageService } from '../images/image-service';
+import { Library } from '../images/library';
 import { HistoryStore } from '../sessions/history-store';
 import { SessionManager } from '../sessions/session-manager';
 import { TabStore } from '../sessions/tab-store';
@@ -41,18 +44,22 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const env = options.env ?? process.env;
   const dir = configDir(env);
+  const secrets = options.secrets ?? new MemorySecrets();
   const nodes = new NodeManager({
     store: new BookmarkStore(dir),
     hostKeys: new HostKeys(join(dir, 'known_hosts'), options.userKnownHosts),
-    secrets: options.secrets ?? new MemorySecrets(),
+    secrets,
     localSocket: localDockerSocket(env),
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   });
 
-  const sessions = new SessionManager(nodes, new HistoryStore(dir));
+  const settings = new SettingsStore(dir);
+  const library = new Library(settings, secrets);
+  const sessions = new SessionManager(nodes, new HistoryStore(dir), () => library.access());
   const terminals = new Terminals(sessions);
   const tabs = new TabStore(dir);
-  const settings = new SettingsStore(dir);
+  const jobs = new ImageJobs();
+  const images = new ImageService(nodes, jobs, library);
 
   const dispatcher = new Dispatcher(calls, {
     'app.info': () => Promise.resolve({ version, mode: options.mode, configDir: dir }),
@@ -78,6 +85,19 @@ export function createCore(options: CoreOptions): Core {
     'terminals.exit': ({ terminal }) => terminals.exit(terminal),
     'terminals.remembered': async () => ({ tabs: await tabs.all() }),
     'terminals.remember': async ({ tabs: open }) => (await tabs.replace(open), {}),
+    'images.list': async ({ node }) => ({ images: await images.list(node) }),
+    'images.remove': async ({ node, image }) => (await images.remove(node, image), {}),
+    'images.context': ({ paths, dockerignore, dockerfile }) => Promise.resolve({ included: images.context(paths, dockerignore, dockerfile) }),
+    'images.build': (spec, ctx) => images.build(spec, ctx.signal),
+    'images.upload': async ({ job, data }) => (await images.upload(job, data), {}),
+    'images.pull': ({ node, image, job }) => images.pull(node, image, job),
+    'images.push': (options) => images.push(options),
+    'images.copy': ({ image, from, to, job }) => images.copy(image, from, to, job),
+    'images.jobs': () => Promise.resolve({ jobs: jobs.list() }),
+    'images.cancel': ({ job }) => (jobs.cancel(job), Promise.resolve({})),
+    'images.dismiss': ({ job }) => (jobs.dismiss(job), Promise.resolve({})),
+    'library.list': () => library.list(),
+    'library.set': (change) => library.set(change),
     'settings.get': () => settings.get(),
     'settings.update': (change) => settings.update(change),
   });
@@ -88,6 +108,10 @@ export function createCore(options: CoreOptions): Core {
       const onProgress = (progress: unknown): void => listener('sessions.progress', progress);
       const onTerminal = (status: unknown): void => listener('terminals.status', status);
       const onSettings = (value: unknown): void => listener('settings.changed', value);
+      const onJob = (job: unknown): void => listener('images.job', job);
+      const onOutput = (output: unknown): void => listener('images.output', output);
+      jobs.on('job', onJob);
+      jobs.on('output', onOutput);
       nodes.on('changed', onNode);
       sessions.on('progress', onProgress);
       terminals.on('status', onTerminal);
@@ -97,6 +121,8 @@ export function createCore(options: CoreOptions): Core {
         sessions.off('progress', onProgress);
         terminals.off('status', onTerminal);
         settings.off('changed', onSettings);
+        jobs.off('job', onJob);
+        jobs.off('output', onOutput);
       };
     },
   };
@@ -107,6 +133,7 @@ export function createCore(options: CoreOptions): Core {
     nodes,
     sessions,
     close: async () => {
+      jobs.close();
       await terminals.close();
       nodes.close();
     },

@@ -6,6 +6,7 @@ import { LABELS } from '../../app/domain/labels';
 import { parseSize } from '../../app/domain/sizes';
 import { holdsGpus } from '../../app/domain/gpus';
 import { readGpus, readSessions } from '../nodes/inventory';
+import type { LibraryAccess } from '../images/library';
 import type { NodeLink } from '../nodes/node-link';
 import type { SshConnection } from '../nodes/ssh-connection';
 import { LOGIN_SHELL } from './default-shell';
@@ -23,6 +24,8 @@ export interface CreateContext {
   progress: (progress: Omit<SessionProgress, 'requestId'>) => void;
   /** Other nodes where `gpus` GPUs are free now, for the --no-wait answer. */
   fitsElsewhere: (gpus: number) => Promise<string[]>;
+  /** The team library, for beaker:// images. */
+  library: () => Promise<LibraryAccess>;
 }
 
 function checkMounts(spec: SessionSpec, link: NodeLink): void {
@@ -87,6 +90,7 @@ export async function createSession(spec: SessionSpec, context: CreateContext): 
       docker,
       spec.image ?? link.bookmark.defaultImage ?? DEFAULT_IMAGE,
       spec.pull,
+      context.library,
       (message) => progress({ stage: 'pulling', message }),
       signal,
     ),

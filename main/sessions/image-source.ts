@@ -2,40 +2,43 @@ import type Docker from 'dockerode';
 import { BerthError } from '../../app/contract';
 import type { PullPolicy } from '../../app/contract';
 import { formatDockerRef, parseImageSource } from '../../app/domain/image-ref';
+import { authConfig } from '../images/library';
+import type { LibraryAccess } from '../images/library';
+import { pullImage } from '../images/pull-image';
+import type { AuthConfig } from '../images/pull-image';
 
 export const DEFAULT_IMAGE = 'ubuntu:24.04';
-
-interface PullEvent {
-  status?: string;
-  id?: string;
-  progress?: string;
-  error?: string;
-}
 
 /**
  * Makes sure the node has the image, by the seed's pull policy: `missing` pulls only when the node
  * lacks it, `always` pulls the latest, `never` fails (with Docker's own words) when it is absent.
- * Returns the reference to create the container from.
+ * beaker://NAME[:TAG] names an image in the team library, pulled with the library's login passed in
+ * the request. Returns the reference to create the container from.
  */
 export async function ensureImage(
   docker: Docker,
   image: string,
   policy: PullPolicy,
+  library: () => Promise<LibraryAccess>,
   report: (message: string) => void,
   signal: AbortSignal,
 ): Promise<string> {
   const parsed = parseImageSource(image);
   if (!parsed.ok) throw new BerthError('invalid-params', `The image "${image}" is not valid: ${parsed.problem}.`);
+  let full: string;
+  let display: string;
+  let auth: AuthConfig;
   if (parsed.value.kind === 'library') {
-    throw new BerthError(
-      'unavailable',
-      `${image} names an image in the team image library, and no library is configured yet. Use a Docker reference (docker://REF) instead.`,
-    );
+    const access = await library();
+    display = `${access.host}/${parsed.value.name}:${parsed.value.tag ?? 'latest'}`;
+    full = display;
+    auth = authConfig(access);
+  } else {
+    const ref = parsed.value.ref;
+    display = formatDockerRef(ref);
+    // Without a tag Docker would pull every tag; the CLI's habit is :latest.
+    full = ref.tag || ref.digest ? display : `${display}:latest`;
   }
-  const ref = parsed.value.ref;
-  const display = formatDockerRef(ref);
-  // Without a tag Docker would pull every tag; the CLI's habit is :latest.
-  const full = ref.tag || ref.digest ? display : `${display}:latest`;
 
   const present = await docker
     .getImage(full)
@@ -51,27 +54,8 @@ export async function ensureImage(
   if (policy === 'missing' && present) return full;
 
   report(`Pulling ${full}…`);
-  const stream = await docker.pull(full, { abortSignal: signal }).catch((error: Error) => {
-    throw new BerthError('unavailable', `Pulling ${full} failed: ${error.message}. Check the name, and that the node can reach its registry.`);
+  await pullImage(docker, full, auth, signal, (event) => {
+    if (event.status) report(`${event.id ? `${event.id}: ` : ''}${event.status}${event.progress ? ` ${event.progress}` : ''}`);
   });
-  await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null, output: PullEvent[]) => {
-        const failed = output.find((event) => event.error)?.error;
-        if (error || failed)
-          reject(
-            new BerthError(
-              'unavailable',
-              `Pulling ${full} failed: ${failed ?? error?.message}. Check the name, and that the node can reach its registry.`,
-            ),
-          );
-        else resolve();
-      },
-      (event: PullEvent) => {
-        if (event.status) report(`${event.id ? `${event.id}: ` : ''}${event.status}${event.progress ? ` ${event.progress}` : ''}`);
-      },
-    ),
-  );
   return full;
 }

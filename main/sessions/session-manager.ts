@@ -5,6 +5,7 @@ import { BerthError } from '../../app/contract';
 import type { HistoryEntry, SessionInfo, SessionProgress, SessionSpec } from '../../app/contract';
 import { holdsGpus } from '../../app/domain/gpus';
 import { readGpus, readSessions } from '../nodes/inventory';
+import type { LibraryAccess } from '../images/library';
 import type { NodeLink } from '../nodes/node-link';
 import type { NodeManager } from '../nodes/node-manager';
 import { createSession } from './create-session';
@@ -26,6 +27,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
   constructor(
     private readonly nodes: NodeManager,
     private readonly historyStore: HistoryStore,
+    private readonly library: () => Promise<LibraryAccess>,
   ) {
     super();
   }
@@ -38,6 +40,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
       signal,
       progress: (progress) => this.emit('progress', { ...progress, requestId }),
       fitsElsewhere: (gpus) => this.fitsElsewhere(gpus),
+      library: this.library,
     });
   }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { BerthError, Settings } from '../../app/contract';
-import type { SettingsChange } from '../../app/contract';
+import type { LibrarySettings, SettingsChange } from '../../app/contract';
 import { VersionedFile } from '../config/versioned-file';
 
 /** The user's settings in the config folder; every window hears of a change. */
@@ -17,11 +17,19 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
     return (await this.file.load()).value;
   }
 
-  async update(change: SettingsChange): Promise<Settings> {
+  update(change: SettingsChange): Promise<Settings> {
+    return this.change((now) => ({ ...now, terminal: { ...now.terminal, ...change.terminal } }));
+  }
+
+  setLibrary(library: LibrarySettings): Promise<Settings> {
+    return this.change((now) => ({ ...now, library }));
+  }
+
+  private async change(edit: (now: Settings) => Settings): Promise<Settings> {
     const loaded = await this.file.load();
     // An unreadable file was kept aside by load(); saving now starts a new one, which is what the user asked for.
     if (loaded.problem?.includes('newer Berth')) throw new BerthError('unavailable', loaded.problem);
-    const next = Settings.parse({ ...loaded.value, terminal: { ...loaded.value.terminal, ...change.terminal } });
+    const next = Settings.parse(edit(loaded.value));
     await this.file.save(next);
     this.emit('changed', next);
     return next;

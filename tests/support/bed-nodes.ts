@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import type { TestRegistryInfo } from '../../e2e/testbed/registry';
 import { testNode } from '../../e2e/testbed/test-node';
 import type { TestNode } from '../../e2e/testbed/test-node';
 
@@ -7,4 +8,9 @@ export function bedNode(name: string): TestNode {
   const info = inject('testNodes').find((node) => node.name === name);
   if (!info) throw new Error(`The test bed has no node ${name}.`);
   return testNode(info);
+}
+
+/** The bed's registry: the team's image library in tests. */
+export function bedRegistry(): TestRegistryInfo {
+  return inject('registry');
 }
