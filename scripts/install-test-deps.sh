@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages the tests use: real Chromium, Docker Engine, OpenSSH server,
-# a static busybox for FROM-scratch test images, the Docker registry with htpasswd, and ip/ss/pgrep.
+# a static busybox for FROM-scratch test images, the Docker registry with htpasswd, a GNOME Keyring
+# (Secret Service) for the keychain tests, and ip/ss/pgrep.
 set -eu
-packages="chromium docker.io openssh-server busybox-static docker-registry apache2-utils iproute2 procps"
+packages="chromium docker.io openssh-server busybox-static docker-registry apache2-utils gnome-keyring libsecret-tools dbus iproute2 procps"
 if [ "$(id -u)" -eq 0 ]; then run=""; else run="sudo"; fi
 missing=""
 for p in $packages; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done

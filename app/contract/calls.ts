@@ -154,7 +154,8 @@ export const calls = {
   /** Sets the library after checking the registry takes the login; the password goes to the keychain. An empty address unsets it. */
   'library.set': call(
     z.object({ address: z.string().max(300), username: z.string().max(200).default(''), password: z.string().min(1).max(4096).optional() }).strict(),
-    LibrarySettings,
+    /** passwordKept: whether a keychain holds the password beyond this run. */
+    LibrarySettings.extend({ passwordKept: z.boolean() }),
   ),
 
   'settings.get': call(NoParams, Settings),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sessionDuration } from './durations';
+import { age, sessionDuration } from './durations';
 
 describe('sessionDuration', () => {
   const start = '2026-11-28T10:00:00.000Z';
@@ -12,5 +12,17 @@ describe('sessionDuration', () => {
 
   it('counts a running session until now', () => {
     expect(sessionDuration({ startedAt: start }, Date.parse('2026-11-28T10:01:00.000Z'))).toBe('1m 0s');
+  });
+});
+
+describe('age', () => {
+  const now = Date.parse('2026-11-28T12:00:00Z');
+  it('says how old, in the largest whole unit', () => {
+    expect(age('2026-11-28T11:59:30Z', now)).toBe('just now');
+    expect(age('2026-11-28T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(age('2026-11-28T11:00:00Z', now)).toBe('1 hour ago');
+    expect(age('2026-11-25T12:00:00Z', now)).toBe('3 days ago');
+    expect(age('2026-10-01T12:00:00Z', now)).toBe('1 month ago');
+    expect(age('not a date', now)).toBe('-');
   });
 });

@@ -8,3 +8,22 @@ export function sessionDuration(times: { startedAt?: string | undefined; finishe
   const s = seconds % 60;
   return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
+
+/** "5 minutes ago", "3 days ago": how `docker images` says how old an image is. */
+export function age(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (Number.isNaN(seconds)) return '-';
+  const units: [number, string][] = [
+    [365 * 86400, 'year'],
+    [30 * 86400, 'month'],
+    [7 * 86400, 'week'],
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    const count = Math.floor(seconds / size);
+    if (count >= 1) return `${count} ${name}${count > 1 ? 's' : ''} ago`;
+  }
+  return 'just now';
+}

@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../core/version';
 import { exitCode } from './exit-code';
+import { addImageCommands } from './image-commands';
+import { addLibraryCommands } from './library-commands';
 import { addNodeCommands } from './node-commands';
 import { addSessionCommands } from './session-commands';
 import { runServe } from './serve-command';
@@ -42,6 +44,8 @@ export function buildProgram(): Command {
 
   addNodeCommands(program);
   addSessionCommands(program);
+  addImageCommands(program);
+  addLibraryCommands(program);
   return program;
 }
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/create-core';
+import { SecretToolSecrets } from '../nodes/secret-tool-secrets';
 import { startServer } from '../serve/server';
 
 /** The built renderer sits beside the built CLI: out/main/cli.js and out/renderer/. */
@@ -14,7 +15,7 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
   if (!existsSync(`${staticDir}index.html`)) {
     throw new Error(`the built UI is missing at ${staticDir}: run \`npm run build\` first.`);
   }
-  const core = createCore({ mode: 'browser' });
+  const core = createCore({ mode: 'browser', secrets: new SecretToolSecrets() });
   const server = await startServer({
     staticDir,
     dispatcher: core.dispatcher,

@@ -7,6 +7,7 @@ import type { Core } from '../core/create-core';
 import { runTerminal } from './cli-terminal';
 import { coreCall } from './core-call';
 import { setExitCode } from './exit-code';
+import { ensureLibraryLogin } from './library-commands';
 import { connectInteractively } from './node-commands';
 import { duration, started } from './session-format';
 import { table } from './table';
@@ -115,6 +116,7 @@ export function addSessionCommands(program: Command): void {
     .action(async (command: string[], options: CreateOptions) => {
       const spec = specFrom(options, command);
       await withCore(async (core) => {
+        if (spec.image?.startsWith('beaker://')) await ensureLibraryLogin(core);
         await connectInteractively(core, spec.node, {});
         let last = '';
         const stop = core.events.subscribe((name, payload) => {

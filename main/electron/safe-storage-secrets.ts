@@ -25,11 +25,12 @@ export class SafeStorageSecrets implements Secrets {
     return safeStorage.decryptString(Buffer.from(stored, 'base64'));
   }
 
-  async put(node: string, kind: SecretKind, value: string, remember: boolean): Promise<void> {
+  async put(node: string, kind: SecretKind, value: string, remember: boolean): Promise<boolean> {
     await this.session.put(node, kind, value);
-    if (!remember || !safeStorage.isEncryptionAvailable()) return;
+    if (!remember || !safeStorage.isEncryptionAvailable()) return false;
     const all = (await this.file.load()).value;
     await this.file.save({ ...all, [key(node, kind)]: safeStorage.encryptString(value).toString('base64') });
+    return true;
   }
 
   async forget(node: string, kind: SecretKind): Promise<void> {

@@ -51,11 +51,11 @@ export class Library {
   }
 
   /** Checks the registry takes the login before keeping anything; the password goes to the keychain. */
-  async set(change: { address: string; username: string; password?: string | undefined }): Promise<LibrarySettings> {
+  async set(change: { address: string; username: string; password?: string | undefined }): Promise<LibrarySettings & { passwordKept: boolean }> {
     const address = change.address.trim();
     if (address === '') {
       await this.settings.setLibrary({ address: '', username: '' });
-      return { address: '', username: '' };
+      return { address: '', username: '', passwordKept: false };
     }
     const host = registryHost(address);
     if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host) && !/^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)) {
@@ -66,10 +66,10 @@ export class Library {
     if (username && password === null) password = await this.secrets.get(secretOwner(host), 'password');
     if (username && password === null) throw new BerthError('invalid-params', `Give the password for ${username} at ${host}.`);
     await new RegistryClient(address, username && password !== null ? { username, password } : null).check();
-    if (username && password !== null) await this.secrets.put(secretOwner(host), 'password', password, true);
+    const passwordKept = username && password !== null ? await this.secrets.put(secretOwner(host), 'password', password, true) : false;
     const library = { address, username };
     await this.settings.setLibrary(library);
-    return library;
+    return { ...library, passwordKept };
   }
 
   async list(): Promise<{ address: string; images: LibraryImage[] }> {
