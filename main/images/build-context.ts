@@ -21,7 +21,7 @@ export interface ContextEntry {
 
 export interface Context {
   entries: ContextEntry[];
-  /** Bytes of file content, for the upload's progress bar. */
+  /** Size of the tar to send (headers and padding included), for the upload's progress bar. */
   bytes: number;
   /** The Dockerfile's path inside the context. */
   dockerfile: string;
@@ -30,6 +30,14 @@ export interface Context {
 }
 
 const nothing = (): AsyncIterable<Uint8Array> => Readable.from([]);
+
+/** The tar's size: a 512-byte header per entry (two for names tar's 100 bytes cannot hold), content padded to 512, and the closing 1 KiB. */
+export function tarSize(entries: Pick<ContextEntry, 'path' | 'size' | 'type'>[]): number {
+  return entries.reduce(
+    (sum, entry) => sum + 512 + (Buffer.byteLength(entry.path) > 100 ? 1024 : 0) + (entry.type === 'file' ? Math.ceil(entry.size / 512) * 512 : 0),
+    1024,
+  );
+}
 
 /**
  * Which paths of a context Docker would send: .dockerignore's rules as Docker matches them
@@ -61,7 +69,6 @@ export async function folderContext(path: string, dockerfile = 'Dockerfile'): Pr
 
   const entries: ContextEntry[] = [];
   const unreadable: string[] = [];
-  let bytes = 0;
   let ignored = 0;
   const walk = async (dir: string): Promise<void> => {
     const names = (await readdir(dir)).sort();
@@ -97,7 +104,6 @@ export async function folderContext(path: string, dockerfile = 'Dockerfile'): Pr
           ))
         )
           unreadable.push(rel);
-        bytes += info.size;
         entries.push({
           path: rel,
           type: 'file',
@@ -120,7 +126,7 @@ export async function folderContext(path: string, dockerfile = 'Dockerfile'): Pr
       `Berth cannot read ${shown} in the build context ${root}. Make ${unreadable.length > 1 ? 'them' : 'it'} readable, or leave ${unreadable.length > 1 ? 'them' : 'it'} out in .dockerignore.`,
     );
   }
-  return { entries, bytes, dockerfile: file, ignored };
+  return { entries, bytes: tarSize(entries), dockerfile: file, ignored };
 }
 
 /**

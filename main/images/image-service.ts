@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { BuildSpec as BuildSpecSchema, UploadFile as UploadFileSchema } from '../../app/contract';
 import { parseDockerRef } from '../../app/domain/image-ref';
 import type { NodeManager } from '../nodes/node-manager';
-import { contextFilter, folderContext } from './build-context';
+import { contextFilter, folderContext, tarSize } from './build-context';
 import type { Context } from './build-context';
 import { buildImage } from './build-image';
 import { dockerMessage, followProgress } from './docker-progress';
@@ -139,7 +139,7 @@ export class ImageService {
       const dockerfile = Buffer.from(`FROM ${source.Id}\nARG BERTH_DESCRIPTION\nLABEL ${DESCRIPTION_LABEL}="\${BERTH_DESCRIPTION}"\n`);
       const labelled: Context = {
         entries: [{ path: 'Dockerfile', type: 'file', size: dockerfile.byteLength, mode: 0o644, read: () => Readable.from([dockerfile]) }],
-        bytes: dockerfile.byteLength,
+        bytes: tarSize([{ path: 'Dockerfile', size: dockerfile.byteLength, type: 'file' }]),
         dockerfile: 'Dockerfile',
         ignored: 0,
       };
@@ -235,7 +235,7 @@ function uploadContext(files: UploadFile[], dockerfile: string): { context: Cont
     mode: file.executable ? 0o755 : 0o644,
     read: () => queue.take(file.size),
   }));
-  return { context: { entries, bytes: files.reduce((sum, file) => sum + file.size, 0), dockerfile, ignored: 0 }, queue };
+  return { context: { entries, bytes: tarSize(entries), dockerfile, ignored: 0 }, queue };
 }
 
 /** A job handle that keeps the job's step and log for the real work (the label build is a detail). */

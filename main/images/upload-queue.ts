@@ -1,5 +1,3 @@
-import { BerthError } from '../../app/contract';
-
 /**
  * Bytes of a build context that a window sends in pieces (browser mode has no file paths): each
  * piece is held until the tar takes it, so the sender waits for the node and memory stays small.
@@ -48,11 +46,6 @@ export class UploadQueue {
         yield part;
       }
     }
-  }
-
-  /** After the last file: anything more was not announced. */
-  checkEmpty(): void {
-    if (this.pieces.length > 0) this.fail(new BerthError('invalid-params', 'More bytes were sent than the listed files hold.'));
   }
 
   private wake(): void {

@@ -1,6 +1,6 @@
-export type View = 'nodes' | 'sessions' | 'terminals' | 'settings';
+export type View = 'nodes' | 'sessions' | 'terminals' | 'images' | 'settings';
 
-const VIEWS: View[] = ['nodes', 'sessions', 'terminals', 'settings'];
+const VIEWS: View[] = ['nodes', 'sessions', 'terminals', 'images', 'settings'];
 
 /** The view a URL fragment names; the token fragment of browser mode, or nothing, means Nodes. */
 export function viewFromHash(hash: string): View {
