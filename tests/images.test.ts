@@ -182,6 +182,14 @@ describe('the image library', () => {
     expect(execFileSync('sh', ['-c', `cat ${gpuB.dir}/home/alice/.docker/config.json 2>/dev/null || true`]).toString()).toBe('');
   });
 
+  it('pulls beaker://NAME onto a node with the library login', async () => {
+    await ready;
+    const job = await alice.call('images.pull', { node: 'gpu-b', image: 'beaker://team/tools' });
+    expect(job).toMatchObject({ state: 'done', title: `${registry.address}/team/tools:latest` });
+    const { images } = await alice.call('images.list', { node: 'gpu-b' });
+    expect(images.some((image) => image.tags.includes(`${registry.address}/team/tools:latest`))).toBe(true);
+  });
+
   it('says clearly when a library image does not exist', async () => {
     await ready;
     await expect(alice.call('sessions.create', { node: 'gpu-b', image: 'beaker://team/absent:v9', command: ['true'] })).rejects.toThrow(

@@ -3,7 +3,7 @@ import { BerthError, ImageTag } from '../../app/contract';
 import type { ImageJob, NodeImage } from '../../app/contract';
 import type { z } from 'zod';
 import type { BuildSpec as BuildSpecSchema, UploadFile as UploadFileSchema } from '../../app/contract';
-import { parseDockerRef } from '../../app/domain/image-ref';
+import { formatDockerRef, parseDockerRef, parseImageSource } from '../../app/domain/image-ref';
 import type { NodeManager } from '../nodes/node-manager';
 import { contextFilter, folderContext, tarSize } from './build-context';
 import type { Context } from './build-context';
@@ -94,12 +94,18 @@ export class ImageService {
     await queue.push(Buffer.from(data, 'base64'));
   }
 
+  /** Pulls a Docker reference, or beaker://NAME[:TAG] from the library, with the library's login when it is the library's. */
   async pull(node: string, image: string, id?: string): Promise<ImageJob> {
-    const parsed = parseDockerRef(image);
+    const parsed = parseImageSource(image);
     if (!parsed.ok) throw new BerthError('invalid-params', `"${image}" is not an image reference: ${parsed.problem}.`);
-    const ref = parsed.value.tag || parsed.value.digest ? image : `${image}:latest`;
+    const access = parsed.value.kind === 'library' ? await this.library.access() : await this.library.access().catch(() => null);
+    let ref: string;
+    if (parsed.value.kind === 'library') ref = `${access?.host ?? ''}/${parsed.value.name}:${parsed.value.tag ?? 'latest'}`;
+    else {
+      const display = formatDockerRef(parsed.value.ref);
+      ref = parsed.value.ref.tag || parsed.value.ref.digest ? display : `${display}:latest`;
+    }
     const docker = await this.nodes.docker(node);
-    const access = await this.library.access().catch(() => null);
     const auth = access && ref.startsWith(`${access.host}/`) ? authConfig(access) : undefined;
     return this.jobs.run({ kind: 'pull', node, title: ref, id }, async (job) => {
       job.update({ phase: `Pulling ${ref}…` });
