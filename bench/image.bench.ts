@@ -28,7 +28,9 @@ beforeAll(async () => {
   // an `ssh` first on PATH hands it one (ssh reads ~/.ssh from the passwd entry, not $HOME).
   const [, key] = node.sshArgs('alice');
   const config = join(sshHome, 'ssh_config');
-  writeFileSync(config, `Host 127.0.0.1\n  IdentityFile ${key}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`, { mode: 0o600 });
+  writeFileSync(config, `Host 127.0.0.1\n  IdentityFile ${key}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`, {
+    mode: 0o600,
+  });
   mkdirSync(join(sshHome, 'bin'));
   writeFileSync(join(sshHome, 'bin', 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F '${config}' "$@"\n`, { mode: 0o755 });
 
@@ -49,7 +51,12 @@ describe(`build context upload, ${CONTEXT_MB} MB`, () => {
     'baseline: DOCKER_HOST=ssh://… docker build (legacy builder)',
     async () => {
       const build = spawn('docker', ['build', '-q', '-t', 'bench-upload:docker', context], {
-        env: { ...process.env, PATH: `${join(sshHome, 'bin')}:${process.env.PATH ?? ''}`, DOCKER_HOST: `ssh://alice@127.0.0.1:${node.port}`, DOCKER_BUILDKIT: '0' },
+        env: {
+          ...process.env,
+          PATH: `${join(sshHome, 'bin')}:${process.env.PATH ?? ''}`,
+          DOCKER_HOST: `ssh://alice@127.0.0.1:${node.port}`,
+          DOCKER_BUILDKIT: '0',
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let errors = '';
