@@ -4,6 +4,7 @@ import { Bookmark, BookmarkName } from './bookmarks';
 import { NodeList, NodeSummary } from './nodes';
 import { HistoryEntry, SessionInfo, SessionProgress, SessionSpec, RememberedTab, TerminalExit, TerminalKind, TerminalStatus } from './sessions';
 import { Settings, SettingsChange } from './settings';
+import { GitHost, NodeGitStatus } from './git';
 import { BuildSpec, ImageJob, JobOutput, LibraryImage, LibraryName, LibrarySettings, NodeImage } from './images';
 
 /** A call: what the caller sends, and what it gets back. Both are checked at run time on the back end. */
@@ -157,6 +158,29 @@ export const calls = {
     /** passwordKept: whether a keychain holds the password beyond this run. */
     LibrarySettings.extend({ passwordKept: z.boolean() }),
   ),
+
+  /** Keeps a token for a Git host in the keychain (never in the settings file); kept says whether it outlives this run. */
+  'git.setToken': call(
+    z
+      .object({
+        host: GitHost,
+        username: z
+          .string()
+          .max(500)
+          .regex(/^[^\n\r\0]*$/, 'the username must be on one line')
+          .default('x-access-token'),
+        token: z.string().min(1, 'the token is empty').max(4096),
+      })
+      .strict(),
+    z.object({ kept: z.boolean() }),
+  ),
+  'git.removeToken': call(z.object({ host: GitHost }).strict(), z.object({})),
+  /** What the node's ~/.gitconfig and ~/.git-credentials hold (hosts, never tokens). */
+  'git.status': call(z.object({ node: BookmarkName }).strict(), NodeGitStatus),
+  /** Writes name, email, credential.helper store and the tokens (of `hosts`, or all) into the home on the node, over SFTP. */
+  'git.setup': call(z.object({ node: BookmarkName, hosts: z.array(GitHost).default([]) }).strict(), NodeGitStatus),
+  /** Removes the tokens Berth wrote there, and the store helper once none are left. */
+  'git.remove': call(z.object({ node: BookmarkName }).strict(), NodeGitStatus),
 
   'settings.get': call(NoParams, Settings),
   /** Changes some settings and returns them all. */

@@ -9,3 +9,4 @@ export * from './wire';
 export * from './wire-codec';
 export * from './settings';
 export * from './images';
+export * from './git';

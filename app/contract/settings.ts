@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GitSettings } from './git';
 import { LibrarySettings } from './images';
 
 export const TerminalSettings = z
@@ -20,9 +21,13 @@ export const TerminalSettings = z
 export type TerminalSettings = z.output<typeof TerminalSettings>;
 
 /** The user's preferences, kept on this computer. Secrets never live here: they go to the keychain. */
-export const Settings = z.object({ terminal: TerminalSettings.prefault({}), library: LibrarySettings.prefault({}) }).strict();
+export const Settings = z
+  .object({ terminal: TerminalSettings.prefault({}), library: LibrarySettings.prefault({}), git: GitSettings.prefault({}) })
+  .strict();
 export type Settings = z.output<typeof Settings>;
 
 /** A change to some settings; what is left out stays as it is. The library is set by library.set, which checks the login first. */
-export const SettingsChange = z.object({ terminal: TerminalSettings.partial().optional() }).strict();
+export const SettingsChange = z
+  .object({ terminal: TerminalSettings.partial().optional(), git: GitSettings.pick({ name: true, email: true }).partial().optional() })
+  .strict();
 export type SettingsChange = z.input<typeof SettingsChange>;

@@ -10,7 +10,8 @@ import { table } from './table';
 import { UsageError } from './usage-error';
 import { withCore } from './with-core';
 
-async function readStdin(): Promise<string> {
+/** Standard input whole, without its final newline (a password or token piped in). */
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks)

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../core/version';
 import { exitCode } from './exit-code';
+import { addGitCommands } from './git-commands';
 import { addImageCommands } from './image-commands';
 import { addLibraryCommands } from './library-commands';
 import { addNodeCommands } from './node-commands';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   addSessionCommands(program);
   addImageCommands(program);
   addLibraryCommands(program);
+  addGitCommands(program);
   return program;
 }
 

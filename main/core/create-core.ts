@@ -11,6 +11,7 @@ import { NodeManager } from '../nodes/node-manager';
 import { MemorySecrets } from '../nodes/secrets';
 import type { Secrets } from '../nodes/secrets';
 import { importSshConfig } from '../nodes/ssh-config-import';
+import { GitService } from '../git/git-service';
 import { ImageJobs } from '../images/image-jobs';
 import { ImageService } from '../images/image-service';
 import { Library } from '../images/library';
@@ -60,6 +61,7 @@ export function createCore(options: CoreOptions): Core {
   const tabs = new TabStore(dir);
   const jobs = new ImageJobs();
   const images = new ImageService(nodes, jobs, library);
+  const git = new GitService(nodes, settings, secrets);
 
   const dispatcher = new Dispatcher(calls, {
     'app.info': () => Promise.resolve({ version, mode: options.mode, configDir: dir }),
@@ -98,6 +100,11 @@ export function createCore(options: CoreOptions): Core {
     'images.dismiss': ({ job }) => (jobs.dismiss(job), Promise.resolve({})),
     'library.list': () => library.list(),
     'library.set': (change) => library.set(change),
+    'git.setToken': ({ host, username, token }) => git.setToken(host, username, token),
+    'git.removeToken': async ({ host }) => (await git.removeToken(host), {}),
+    'git.status': ({ node }) => git.status(node),
+    'git.setup': ({ node, hosts }) => git.setup(node, hosts),
+    'git.remove': ({ node }) => git.remove(node),
     'settings.get': () => settings.get(),
     'settings.update': (change) => settings.update(change),
   });

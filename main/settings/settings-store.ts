@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { BerthError, Settings } from '../../app/contract';
-import type { LibrarySettings, SettingsChange } from '../../app/contract';
+import type { GitLogin, LibrarySettings, SettingsChange } from '../../app/contract';
 import { VersionedFile } from '../config/versioned-file';
 
 /** The user's settings in the config folder; every window hears of a change. */
@@ -18,11 +18,15 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
   }
 
   update(change: SettingsChange): Promise<Settings> {
-    return this.change((now) => ({ ...now, terminal: { ...now.terminal, ...change.terminal } }));
+    return this.change((now) => ({ ...now, terminal: { ...now.terminal, ...change.terminal }, git: { ...now.git, ...change.git } }));
   }
 
   setLibrary(library: LibrarySettings): Promise<Settings> {
     return this.change((now) => ({ ...now, library }));
+  }
+
+  setGitLogins(logins: GitLogin[]): Promise<Settings> {
+    return this.change((now) => ({ ...now, git: { ...now.git, logins } }));
   }
 
   private async change(edit: (now: Settings) => Settings): Promise<Settings> {
