@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { AppInfo } from './app-info';
 import { Bookmark, BookmarkName } from './bookmarks';
 import { NodeList, NodeSummary } from './nodes';
-import { HistoryEntry, SessionInfo, SessionProgress, SessionSpec, RememberedTab, TerminalExit, TerminalKind, TerminalStatus } from './sessions';
+import { HistoryEntry, Port, SessionInfo, SessionProgress, SessionSpec, RememberedTab, TerminalExit, TerminalKind, TerminalStatus } from './sessions';
 import { Settings, SettingsChange } from './settings';
+import { PortForward } from './forwards';
 import { GitHost, NodeGitStatus } from './git';
 import { BuildSpec, ImageJob, JobOutput, LibraryImage, LibraryName, LibrarySettings, NodeImage } from './images';
 
@@ -77,6 +78,11 @@ export const calls = {
   'sessions.history': call(NoParams, z.array(HistoryEntry)),
   /** Whether a node could start a session with GPUs now: its free GPUs, and how many requests wait in its queue. */
   'sessions.availability': call(ByName, z.object({ free: z.number().int(), total: z.number().int(), waiting: z.number().int() })),
+
+  /** Forwards a session's port to 127.0.0.1 here over the node's SSH connection; a local port in use gives way to the next free one (the answer says which). */
+  'forwards.open': call(z.object({ session: z.string().min(1), port: Port, localPort: Port.optional() }).strict(), PortForward),
+  'forwards.list': call(NoParams, z.object({ forwards: z.array(PortForward) })),
+  'forwards.close': call(z.object({ id: z.string().min(1) }).strict(), z.object({})),
 
   /** A terminal on a session: attached to its main process, or a new process (a login shell by default). */
   'terminals.open': call(
@@ -195,6 +201,8 @@ export const events = {
   'nodes.changed': NodeSummary,
   /** An open terminal lost its node's connection and waits for it, or is live again. */
   'terminals.status': TerminalStatus,
+  /** The open port forwards, after one opened or closed. */
+  'forwards.changed': z.object({ forwards: z.array(PortForward) }),
   /** An image job started, moved on or ended. */
   'images.job': ImageJob,
   /** New output of an image job (a build's log). */

@@ -10,3 +10,4 @@ export * from './wire-codec';
 export * from './settings';
 export * from './images';
 export * from './git';
+export * from './forwards';

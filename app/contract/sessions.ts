@@ -15,6 +15,13 @@ export const SessionName = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, 'a session name is 1 to 63 letters, digits, _ . or -, starting with a letter or digit');
 
 /** What `session create` asks for; the seed's flags, and Berth's. */
+/** A TCP port: 1 to 65535. */
+export const Port = z
+  .number('a port is a whole number from 1 to 65535')
+  .int('a port is a whole number from 1 to 65535')
+  .min(1, 'a port is a whole number from 1 to 65535')
+  .max(65535, 'a port is a whole number from 1 to 65535');
+
 export const SessionSpec = z
   .object({
     node: BookmarkName,
@@ -36,6 +43,8 @@ export const SessionSpec = z
     workdir: AbsolutePath.optional(),
     /** The command after `--`; the image's shell as a login shell when empty. */
     command: z.array(z.string()).default([]),
+    /** Ports the session serves (Jupyter, TensorBoard): published on the node's 127.0.0.1 only and forwarded to this computer once it starts. */
+    ports: z.array(Port).max(32).default([]),
     /** Wait in the node's queue when the GPUs are taken; false fails at once. */
     wait: z.boolean().default(true),
     /** Chosen by the caller, to match the progress events of this create. */
@@ -60,6 +69,8 @@ export const SessionInfo = z.object({
   finishedAt: z.string().optional(),
   exitCode: z.number().int().optional(),
   command: z.array(z.string()),
+  /** Ports declared when it was created. */
+  ports: z.array(z.number().int()),
   /** Whether the user Berth acts as on that node owns it. */
   mine: z.boolean(),
 });

@@ -26,8 +26,20 @@ function parseMount(text: string): { source: string; target: string; readOnly: b
   return { source, target, readOnly: mode === 'ro' };
 }
 
+/** PORT or PORT:LOCALPORT, each 1 to 65535. */
+export function parsePortPair(text: string): { port: number; localPort?: number } {
+  const parts = text.split(':');
+  const numbers = parts.map((part) => (/^\d{1,5}$/.test(part) ? Number(part) : NaN));
+  if (parts.length > 2 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 65535)) {
+    throw new UsageError(`"${text}" is not a port: give PORT or PORT:LOCALPORT, each a whole number from 1 to 65535.`);
+  }
+  const [port = 0, localPort] = numbers;
+  return localPort === undefined ? { port } : { port, localPort };
+}
+
 interface CreateOptions {
   node: string;
+  port: string[];
   gpus?: string;
   image?: string;
   pull: 'always' | 'missing' | 'never';
@@ -49,6 +61,7 @@ function specFrom(options: CreateOptions, command: string[]): SessionSpec {
     gpus: options.gpus === undefined ? 0 : Number(options.gpus),
     env: options.env,
     mounts: options.mount.map(parseMount),
+    ports: options.port.map((text) => parsePortPair(text).port),
     command,
     wait: options.wait,
     requestId: ulid(),
@@ -111,6 +124,7 @@ export function addSessionCommands(program: Command): void {
     .option('--env <K=V>', 'environment variable (repeatable)', collect, [])
     .option('--mount <SRC:DST[:ro]>', 'mount a host folder the node allows (repeatable)', collect, [])
     .option('--workdir <dir>', 'working directory (default: your home)')
+    .option('--port <port>', "a port the session serves, forwarded to this computer's 127.0.0.1 while Berth runs (repeatable)", collect, [])
     .option('--detach', 'print the session ID instead of attaching')
     .option('--no-wait', 'fail at once if the GPUs are taken, naming nodes where they are free')
     .action(async (command: string[], options: CreateOptions) => {
@@ -131,7 +145,14 @@ export function addSessionCommands(program: Command): void {
         } finally {
           stop();
         }
+        const { forwards } = await coreCall(core, 'forwards.list', {});
+        for (const forward of forwards.filter((f) => f.session === created.id)) {
+          process.stderr.write(
+            `${forward.note ? `${forward.note} ` : ''}Port ${forward.port} is at ${forward.url}${options.detach ? ' until this command ends' : ''}.\n`,
+          );
+        }
         if (options.detach) {
+          if (created.ports.length > 0) process.stderr.write(`Keep a port open with \`berth session forward ${created.id} PORT\`.\n`);
           process.stdout.write(`${created.id}\n`);
           return;
         }
@@ -186,6 +207,40 @@ export function addSessionCommands(program: Command): void {
       const afterExec = process.argv.slice(process.argv.indexOf('exec') + 1);
       const [session, argv] = afterExec[0] === '--' && id !== undefined ? [undefined, [id, ...command]] : [id, command];
       await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, session), 'exec', argv)));
+    });
+
+  session
+    .command('forward <id> <port>')
+    .description("forward a session's port to this computer's 127.0.0.1 over SSH, until interrupted (PORT or PORT:LOCALPORT)")
+    .action(async (id: string, text: string) => {
+      const { port, localPort } = parsePortPair(text);
+      await withCore(async (core) => {
+        // A session that cannot be found is explained by forwards.open (it may have ended).
+        const session = await coreCall(core, 'sessions.describe', { id }).catch(() => null);
+        if (session) await connectInteractively(core, session.node, {});
+        const forward = await coreCall(core, 'forwards.open', { session: id, port, ...(localPort !== undefined ? { localPort } : {}) });
+        if (forward.note) process.stderr.write(`${forward.note}\n`);
+        process.stdout.write(`${forward.url}\n`);
+        process.stderr.write(`Forwarding ${forward.url} to port ${port} of ${forward.sessionName} on ${forward.node}. Ctrl+C stops.\n`);
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            stop();
+            process.off('SIGINT', done);
+            process.off('SIGTERM', done);
+            resolve();
+          };
+          // Ends on Ctrl+C, or when the session ends (its forward closes with it).
+          const stop = core.events.subscribe((name, payload) => {
+            if (name === 'forwards.changed' && !(payload as { forwards: { id: string }[] }).forwards.some((f) => f.id === forward.id)) {
+              process.stderr.write(`${forward.sessionName} ended; the forward is closed.\n`);
+              setExitCode(1);
+              done();
+            }
+          });
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        });
+      });
     });
 
   session

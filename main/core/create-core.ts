@@ -16,6 +16,7 @@ import { ImageJobs } from '../images/image-jobs';
 import { ImageService } from '../images/image-service';
 import { Library } from '../images/library';
 import { HistoryStore } from '../sessions/history-store';
+import { PortForwards } from '../sessions/port-forwards';
 import { SessionManager } from '../sessions/session-manager';
 import { TabStore } from '../sessions/tab-store';
 import { Terminals } from '../sessions/terminals';
@@ -58,6 +59,7 @@ export function createCore(options: CoreOptions): Core {
   const library = new Library(settings, secrets);
   const sessions = new SessionManager(nodes, new HistoryStore(dir), () => library.access());
   const terminals = new Terminals(sessions);
+  const forwards = new PortForwards(sessions, nodes);
   const tabs = new TabStore(dir);
   const jobs = new ImageJobs();
   const images = new ImageService(nodes, jobs, library);
@@ -74,12 +76,29 @@ export function createCore(options: CoreOptions): Core {
     'nodes.provideSecret': ({ name, kind, value, remember }) => nodes.provideSecret(name, kind, value, remember),
     'nodes.trustHostKey': ({ name, fingerprint, remember }) => nodes.trustHostKey(name, fingerprint, remember),
     'nodes.sshConfigHosts': ({ file }) => importSshConfig(file),
-    'sessions.create': (spec, ctx) => sessions.create(spec, ctx.signal),
+    'sessions.create': async (spec, ctx) => {
+      const session = await sessions.create(spec, ctx.signal);
+      // Declared ports are forwarded as soon as it runs; one that cannot be is said, and the session stays.
+      for (const port of spec.ports) {
+        await forwards.start(session.id, port).catch((error: unknown) => {
+          if (spec.requestId)
+            sessions.emit('progress', {
+              requestId: spec.requestId,
+              stage: 'starting',
+              message: `Port ${port} was not forwarded: ${(error as Error).message}`,
+            });
+        });
+      }
+      return session;
+    },
     'sessions.list': ({ node, everyone }) => sessions.list({ node, everyone }),
     'sessions.describe': ({ id }) => sessions.describe(id),
     'sessions.stop': ({ id, force }) => sessions.stop(id, force),
     'sessions.history': () => sessions.history(),
     'sessions.availability': ({ name }) => sessions.availability(name),
+    'forwards.open': ({ session, port, localPort }) => forwards.start(session, port, localPort),
+    'forwards.list': () => Promise.resolve({ forwards: forwards.list() }),
+    'forwards.close': ({ id }) => (forwards.stop(id), Promise.resolve({})),
     'terminals.open': ({ session, kind, command, cols, rows }, ctx) =>
       terminals.start({ session, kind, command, cols, rows }, (source) => ctx.openStream(source)),
     'terminals.input': ({ terminal, data }) => (terminals.input(terminal, data), Promise.resolve({})),
@@ -116,6 +135,8 @@ export function createCore(options: CoreOptions): Core {
       const onTerminal = (status: unknown): void => listener('terminals.status', status);
       const onSettings = (value: unknown): void => listener('settings.changed', value);
       const onJob = (job: unknown): void => listener('images.job', job);
+      const onForwards = (list: unknown): void => listener('forwards.changed', { forwards: list });
+      forwards.on('changed', onForwards);
       const onOutput = (output: unknown): void => listener('images.output', output);
       jobs.on('job', onJob);
       jobs.on('output', onOutput);
@@ -129,6 +150,7 @@ export function createCore(options: CoreOptions): Core {
         terminals.off('status', onTerminal);
         settings.off('changed', onSettings);
         jobs.off('job', onJob);
+        forwards.off('changed', onForwards);
         jobs.off('output', onOutput);
       };
     },
@@ -141,6 +163,7 @@ export function createCore(options: CoreOptions): Core {
     sessions,
     close: async () => {
       jobs.close();
+      forwards.close();
       await terminals.close();
       nodes.close();
     },

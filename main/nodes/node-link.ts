@@ -27,7 +27,23 @@ const GPU_POLL_MS = 30_000;
  * backoff when it drops), the Docker client that rides on it, and an inventory kept current from
  * Docker's event stream plus a gentle GPU query.
  */
-export class NodeLink extends EventEmitter<{ changed: [] }> {
+/** A Berth session's container changed on the node (from Docker's event stream). */
+export interface SessionEvent {
+  /** Docker's action: start, die, destroy… */
+  action: string;
+  session: string;
+  name: string;
+  owner: string;
+  exitCode?: number;
+}
+
+interface DockerEvent {
+  Action?: string;
+  status?: string;
+  Actor?: { Attributes?: Record<string, string> };
+}
+
+export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent] }> {
   status: NodeStatus = { state: 'idle' };
   inventory: DockerInventory | undefined;
   private connection: SshConnection | null = null;
@@ -164,6 +180,27 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
     }
   }
 
+  private onDockerEvent(line: string): void {
+    let event: DockerEvent;
+    try {
+      event = JSON.parse(line) as DockerEvent;
+    } catch {
+      return;
+    }
+    const attributes = event.Actor?.Attributes ?? {};
+    const session = attributes['berth.session'];
+    const action = event.Action ?? event.status;
+    if (!session || !action) return;
+    const exitCode = attributes.exitCode === undefined ? undefined : Number(attributes.exitCode);
+    this.emit('session', {
+      action,
+      session,
+      name: attributes['berth.name'] ?? session,
+      owner: attributes['berth.owner'] ?? '',
+      ...(exitCode !== undefined && Number.isInteger(exitCode) ? { exitCode } : {}),
+    });
+  }
+
   private onLost(message = 'The connection dropped; reconnecting.'): void {
     this.teardown();
     this.connection = null;
@@ -199,9 +236,14 @@ export class NodeLink extends EventEmitter<{ changed: [] }> {
           stopped = true;
           (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
         };
-        stream.on('data', () => {
+        let partial = '';
+        stream.on('data', (chunk: Buffer) => {
           if (debounce) clearTimeout(debounce);
           debounce = setTimeout(() => void this.refreshSessions(docker), 150);
+          // One JSON object per line; a chunk may end mid-line.
+          const lines = (partial + chunk.toString('utf8')).split('\n');
+          partial = lines.pop() ?? '';
+          for (const line of lines) this.onDockerEvent(line);
         });
         // Docker's event stream ends only when the daemon goes (or the channel does): treat it as a lost node.
         const ended = (): void => {

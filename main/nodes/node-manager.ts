@@ -7,6 +7,7 @@ import { fingerprint } from './host-key';
 import type { HostKeys } from './host-keys';
 import { listLocalNode } from './local-node';
 import { NodeLink } from './node-link';
+import type { SessionEvent } from './node-link';
 import type { BookmarkStore } from './bookmark-store';
 import type { SecretKind, Secrets } from './secrets';
 
@@ -19,7 +20,7 @@ export interface NodeManagerOptions {
 }
 
 /** Every node Berth knows: the bookmarks, a link per bookmark once used, and "This computer". */
-export class NodeManager extends EventEmitter<{ changed: [NodeSummary] }> {
+export class NodeManager extends EventEmitter<{ changed: [NodeSummary]; session: [SessionEvent & { node: string; user: string }] }> {
   private readonly links = new Map<string, NodeLink>();
 
   constructor(private readonly options: NodeManagerOptions) {
@@ -145,6 +146,7 @@ export class NodeManager extends EventEmitter<{ changed: [NodeSummary] }> {
       ...(this.options.readyTimeoutMs ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
     });
     link.on('changed', () => this.emit('changed', this.summary(link.bookmark)));
+    link.on('session', (event) => this.emit('session', { ...event, node: link.bookmark.name, user: link.bookmark.user }));
     this.links.set(name, link);
     return link;
   }

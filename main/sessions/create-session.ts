@@ -203,7 +203,9 @@ async function startContainer(
       [SESSION_LABELS.image]: spec.image ?? plan.image,
       [SESSION_LABELS.command]: JSON.stringify(spec.command),
       [SESSION_LABELS.created]: new Date().toISOString(),
+      [SESSION_LABELS.ports]: spec.ports.join(','),
     },
+    ExposedPorts: Object.fromEntries(spec.ports.map((port) => [`${port}/tcp`, {}])),
     HostConfig: {
       Init: true,
       Binds: [
@@ -212,6 +214,8 @@ async function startContainer(
         ...spec.mounts.map((mount) => `${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`),
       ],
       GroupAdd: account.dockerGid === null ? [] : [String(account.dockerGid)],
+      // On the node's loopback only, on a port Docker picks: reached through SSH, never from the network.
+      PortBindings: Object.fromEntries(spec.ports.map((port) => [`${port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
       DeviceRequests: plan.gpus.length > 0 ? [{ Driver: '', Count: 0, DeviceIDs: plan.gpus, Capabilities: [['gpu']], Options: {} }] : [],
       ...(spec.cpus ? { NanoCpus: Math.round(spec.cpus * 1e9) } : {}),
       ...(memory ? { Memory: memory } : {}),

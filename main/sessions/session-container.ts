@@ -7,6 +7,8 @@ export const SESSION_LABELS = {
   image: 'berth.image',
   command: 'berth.command',
   created: 'berth.created',
+  /** Comma-separated declared ports. */
+  ports: 'berth.ports',
 } as const;
 
 /** A session as the node records it: its container's labels and state. */
@@ -43,6 +45,7 @@ export function sessionFromContainer(
     gpuIndexes: gpus.map(gpuIndex).filter((index): index is number => index !== undefined),
     createdAt: labels[SESSION_LABELS.created] ?? '',
     command,
+    ports: (labels[SESSION_LABELS.ports] ?? '').split(',').filter(Boolean).map(Number),
     mine: owner === me,
   };
   if ('StartedAt' in state && state.StartedAt && !state.StartedAt.startsWith('0001')) session.startedAt = state.StartedAt;
