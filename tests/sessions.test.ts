@@ -112,7 +112,7 @@ describe('sessions', () => {
     await expect(alice.call('sessions.create', { node: 'gpu-b', mounts: [{ source: '/etc', target: '/x' }] })).rejects.toThrow(
       '/etc is not among the host folders',
     );
-    await expect(alice.call('sessions.create', { node: 'gpu-b', image: 'beaker://team-image' })).rejects.toThrow('no library is configured');
+    await expect(alice.call('sessions.create', { node: 'gpu-b', image: 'beaker://team-image' })).rejects.toThrow('No image library is set');
   });
 
   it('lists my sessions, everyone’s with --all, and stops another user’s only with force', async () => {

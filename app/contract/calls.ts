@@ -5,6 +5,7 @@ import { NodeList, NodeSummary } from './nodes';
 import { HistoryEntry, Port, SessionInfo, SessionProgress, SessionSpec, RememberedTab, TerminalExit, TerminalKind, TerminalStatus } from './sessions';
 import { Settings, SettingsChange } from './settings';
 import { PortForward } from './forwards';
+import { DesktopNotification } from './notifications';
 import { GitHost, NodeGitStatus } from './git';
 import { BuildSpec, ImageJob, JobOutput, LibraryImage, LibraryName, LibrarySettings, NodeImage } from './images';
 
@@ -201,6 +202,8 @@ export const events = {
   'nodes.changed': NodeSummary,
   /** An open terminal lost its node's connection and waits for it, or is live again. */
   'terminals.status': TerminalStatus,
+  /** Something worth a desktop notification, for the window to show (browser mode; the desktop app shows its own). */
+  'notifications.show': DesktopNotification,
   /** The open port forwards, after one opened or closed. */
   'forwards.changed': z.object({ forwards: z.array(PortForward) }),
   /** An image job started, moved on or ended. */

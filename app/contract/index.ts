@@ -11,3 +11,4 @@ export * from './settings';
 export * from './images';
 export * from './git';
 export * from './forwards';
+export * from './notifications';

@@ -46,6 +46,8 @@ export const Gpu = z.object({
   memoryMiB: z.number(),
   memoryUsedMiB: z.number(),
   utilization: z.number(),
+  /** Since when Berth has seen it at 0% utilization, reading after reading. */
+  idleSince: z.string().optional(),
   /** The Berth session holding this GPU, from the node's own container labels. */
   reservedBy: z.object({ session: z.string(), owner: z.string() }).optional(),
 });
@@ -57,6 +59,10 @@ export const SessionHold = z.object({
   owner: z.string(),
   status: z.string(),
   gpus: z.array(z.string()),
+  /** When its container was created. */
+  createdAt: z.string().optional(),
+  /** Since when all its GPUs have been idle (not before it began); absent while any is busy. */
+  idleSince: z.string().optional(),
 });
 export type SessionHold = z.infer<typeof SessionHold>;
 

@@ -71,6 +71,10 @@ export const SessionInfo = z.object({
   command: z.array(z.string()),
   /** Ports declared when it was created. */
   ports: z.array(z.number().int()),
+  /** Its GPUs' latest readings, from the node's periodic query. */
+  gpuUsage: z.array(z.object({ index: z.number().int(), utilization: z.number(), memoryUsedMiB: z.number(), memoryMiB: z.number() })).default([]),
+  /** Since when all its GPUs have been idle; the settings say after how long that counts as idle. */
+  idleSince: z.string().optional(),
   /** Whether the user Berth acts as on that node owns it. */
   mine: z.boolean(),
 });

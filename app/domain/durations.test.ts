@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { age, sessionDuration } from './durations';
+import { age, formatDuration, parseDuration, sessionDuration } from './durations';
 
 describe('sessionDuration', () => {
   const start = '2026-11-28T10:00:00.000Z';
@@ -24,5 +24,19 @@ describe('age', () => {
     expect(age('2026-11-25T12:00:00Z', now)).toBe('3 days ago');
     expect(age('2026-10-01T12:00:00Z', now)).toBe('1 month ago');
     expect(age('not a date', now)).toBe('-');
+  });
+});
+
+describe('parseDuration and formatDuration', () => {
+  it('read and write the durations settings use', () => {
+    expect(parseDuration('2h')).toBe(7200);
+    expect(parseDuration('1h30m')).toBe(5400);
+    expect(parseDuration(' 45 s ')).toBe(45);
+    expect(parseDuration('1d')).toBe(86400);
+    expect(parseDuration('two hours')).toBeNull();
+    expect(parseDuration('')).toBeNull();
+    expect(formatDuration(5400)).toBe('1h30m');
+    expect(formatDuration(3)).toBe('3s');
+    expect(formatDuration(0)).toBe('0s');
   });
 });

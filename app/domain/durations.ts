@@ -27,3 +27,31 @@ export function age(iso: string, now: number): string {
   }
   return 'just now';
 }
+
+/** "2h", "90m", "1h30m", "45s" as seconds; null when it is not such a duration. */
+export function parseDuration(text: string): number | null {
+  const trimmed = text.trim().toLowerCase();
+  if (!/^(\d+\s*[dhms]\s*)+$/.test(trimmed)) return null;
+  const factors: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const [, count, unit] of trimmed.matchAll(/(\d+)\s*([dhms])/g)) total += Number(count) * (factors[unit ?? 's'] ?? 1);
+  return total;
+}
+
+/** Seconds as the shortest of "2h", "1h30m", "45s". */
+export function formatDuration(seconds: number): string {
+  const parts: string[] = [];
+  let left = Math.round(seconds);
+  for (const [size, unit] of [
+    [86400, 'd'],
+    [3600, 'h'],
+    [60, 'm'],
+    [1, 's'],
+  ] as const) {
+    if (left >= size) {
+      parts.push(`${Math.floor(left / size)}${unit}`);
+      left %= size;
+    }
+  }
+  return parts.join('') || '0s';
+}

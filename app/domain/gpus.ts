@@ -28,8 +28,8 @@ export function holdsGpus(session: SessionHold): boolean {
 
 /** Marks each GPU with the session that holds it, by the GPU UUIDs in the sessions' labels. */
 export function withReservations(gpus: Gpu[], sessions: SessionHold[]): Gpu[] {
-  return gpus.map(({ index, uuid, name, memoryMiB, memoryUsedMiB, utilization }) => {
-    const gpu = { index, uuid, name, memoryMiB, memoryUsedMiB, utilization };
+  return gpus.map(({ index, uuid, name, memoryMiB, memoryUsedMiB, utilization, idleSince }) => {
+    const gpu = { index, uuid, name, memoryMiB, memoryUsedMiB, utilization, ...(idleSince ? { idleSince } : {}) };
     const holder = sessions.find((session) => holdsGpus(session) && session.gpus.includes(uuid));
     return holder ? { ...gpu, reservedBy: { session: holder.id, owner: holder.owner } } : gpu;
   });

@@ -18,7 +18,7 @@ export interface TestBed {
 }
 
 /**
- * GPU nodes (gpu-a and gpu-q with 4 stand-in GPUs, gpu-b with 2) and plain-a, a node without GPUs whose
+ * GPU nodes (gpu-a and gpu-q with 4 stand-in GPUs, gpu-b and gpu-n with 2) and plain-a, a node without GPUs whose
  * sshd refuses stream-local forwarding; tests that regenerate a host key use plain-a alone.
  */
 export const DEFAULT_NODES: TestNodeOptions[] = [
@@ -26,6 +26,8 @@ export const DEFAULT_NODES: TestNodeOptions[] = [
   // Only the GPU queue test uses gpu-q, so it alone decides who holds its GPUs.
   { name: 'gpu-q', gpus: 4 },
   { name: 'gpu-b', gpus: 2 },
+  // Only the notification and idle-GPU tests use gpu-n: they set its GPUs' readings and fill it.
+  { name: 'gpu-n', gpus: 2 },
   { name: 'plain-a', gpus: 0, allowStreamLocal: false },
 ];
 

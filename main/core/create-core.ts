@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { calls } from '../../app/contract';
-import type { AppInfo } from '../../app/contract';
+import type { AppInfo, DesktopNotification } from '../../app/contract';
 import { configDir } from '../config/config-dir';
 import { Dispatcher } from '../rpc/dispatcher';
 import type { EventFeed } from '../rpc/dispatcher';
@@ -15,6 +16,8 @@ import { GitService } from '../git/git-service';
 import { ImageJobs } from '../images/image-jobs';
 import { ImageService } from '../images/image-service';
 import { Library } from '../images/library';
+import { NotificationCenter } from '../notifications/notification-center';
+import type { Notifier } from '../notifications/notification-center';
 import { HistoryStore } from '../sessions/history-store';
 import { PortForwards } from '../sessions/port-forwards';
 import { SessionManager } from '../sessions/session-manager';
@@ -31,6 +34,8 @@ export interface CoreOptions {
   /** The user's own known_hosts; tests point it elsewhere. */
   userKnownHosts?: string;
   readyTimeoutMs?: number;
+  /** Where desktop notifications go; without one they go to the connected windows as events. */
+  notifier?: Notifier;
 }
 
 export interface Core {
@@ -64,6 +69,8 @@ export function createCore(options: CoreOptions): Core {
   const jobs = new ImageJobs();
   const images = new ImageService(nodes, jobs, library);
   const git = new GitService(nodes, settings, secrets);
+  const windows = new EventEmitter<{ notify: [DesktopNotification] }>();
+  new NotificationCenter(settings, options.notifier ?? { show: (notification) => windows.emit('notify', notification) }, sessions, nodes, jobs);
 
   const dispatcher = new Dispatcher(calls, {
     'app.info': () => Promise.resolve({ version, mode: options.mode, configDir: dir }),
@@ -136,7 +143,9 @@ export function createCore(options: CoreOptions): Core {
       const onSettings = (value: unknown): void => listener('settings.changed', value);
       const onJob = (job: unknown): void => listener('images.job', job);
       const onForwards = (list: unknown): void => listener('forwards.changed', { forwards: list });
+      const onNotify = (notification: unknown): void => listener('notifications.show', notification);
       forwards.on('changed', onForwards);
+      windows.on('notify', onNotify);
       const onOutput = (output: unknown): void => listener('images.output', output);
       jobs.on('job', onJob);
       jobs.on('output', onOutput);
@@ -151,6 +160,7 @@ export function createCore(options: CoreOptions): Core {
         settings.off('changed', onSettings);
         jobs.off('job', onJob);
         forwards.off('changed', onForwards);
+        windows.off('notify', onNotify);
         jobs.off('output', onOutput);
       };
     },

@@ -7,6 +7,7 @@ import { installAppMenu } from './app-menu';
 import { APP_ORIGIN } from './channels';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { serveIpc } from './ipc-peer';
+import { electronNotifier } from './electron-notifier';
 import { SafeStorageSecrets } from './safe-storage-secrets';
 import { guardAllWebContents } from './window-guards';
 
@@ -45,7 +46,7 @@ void app.whenReady().then(async () => {
   );
   installAppMenu();
   serveAppScheme(fileURLToPath(new URL('../renderer/', import.meta.url)));
-  const core = createCore({ mode: 'electron', secrets: new SafeStorageSecrets(join(configDir(), 'secrets.json')) });
+  const core = createCore({ mode: 'electron', secrets: new SafeStorageSecrets(join(configDir(), 'secrets.json')), notifier: electronNotifier });
   serveIpc(core.dispatcher, core.events, isAppUrl);
   // Quitting waits (briefly) for the terminals' exec processes to be hung up.
   let closed = false;

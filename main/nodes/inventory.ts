@@ -29,6 +29,7 @@ export async function readSessions(docker: Docker): Promise<SessionHold[]> {
       owner: labels[LABELS.owner] ?? 'unknown',
       status: container.State,
       gpus: (labels[LABELS.gpus] ?? '').split(',').filter((uuid) => uuid.length > 0),
+      createdAt: new Date(container.Created * 1000).toISOString(),
     };
   });
 }

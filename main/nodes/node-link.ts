@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import type { Bookmark, DockerInventory, NodeStatus } from '../../app/contract';
 import { withReservations } from '../../app/domain/gpus';
+import { sessionIdleSince, trackIdle } from '../../app/domain/idle';
 import { ConnectError } from './connect-error';
 import { ChannelAgent } from './docker-channel';
 import { dialStdio, explainDockerRefusal } from './docker-access';
@@ -54,6 +55,8 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
   private stopEvents: (() => void) | null = null;
   private closed = false;
   private sessionReads = 0;
+  /** Per GPU, since when it has read idle: kept across readings while Berth runs. */
+  private readonly idleGpus = new Map<string, string>();
 
   constructor(
     public bookmark: Bookmark,
@@ -87,7 +90,8 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
   async refreshInventory(): Promise<DockerInventory> {
     const docker = await this.dockerClient();
     if (!this.connection) throw new Error(`${this.bookmark.name} is not connected.`);
-    this.inventory = await readInventory(docker, this.connection);
+    const inventory = await readInventory(docker, this.connection);
+    this.inventory = this.withIdle(inventory, inventory.gpus, inventory.sessions);
     this.emit('changed');
     return this.inventory;
   }
@@ -266,7 +270,7 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
     const generation = ++this.sessionReads;
     const sessions = await readSessions(docker).catch(() => null);
     if (!sessions || generation !== this.sessionReads || !this.inventory) return;
-    this.inventory = { ...this.inventory, sessions, gpus: withReservations(this.inventory.gpus, sessions) };
+    this.inventory = this.withIdle(this.inventory, this.inventory.gpus, sessions, false);
     this.emit('changed');
   }
 
@@ -274,8 +278,27 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
     if (!this.inventory) return;
     const reading = await readGpus(connection).catch(() => null);
     if (!reading) return;
-    this.inventory = { ...this.inventory, gpus: withReservations(reading.gpus, this.inventory.sessions), nvidiaHook: reading.nvidiaHook };
+    this.inventory = { ...this.withIdle(this.inventory, reading.gpus, this.inventory.sessions), nvidiaHook: reading.nvidiaHook };
     this.emit('changed');
+  }
+
+  /** GPUs with their holders and idle times, and sessions with theirs; `reading` says whether the GPUs are a new reading. */
+  private withIdle(
+    inventory: DockerInventory,
+    gpus: DockerInventory['gpus'],
+    sessions: DockerInventory['sessions'],
+    reading = true,
+  ): DockerInventory {
+    const tracked = reading ? trackIdle(gpus, this.idleGpus, new Date().toISOString()) : gpus;
+    const held = withReservations(tracked, sessions);
+    return {
+      ...inventory,
+      gpus: held,
+      sessions: sessions.map(({ idleSince: _old, ...hold }) => {
+        const idleSince = sessionIdleSince(hold, held);
+        return idleSince ? { ...hold, idleSince } : hold;
+      }),
+    };
   }
 
   private teardown(): void {

@@ -231,10 +231,5 @@ async function startContainer(
     throw new BerthError('unavailable', `${plan.name} could not start on ${link.bookmark.name}: ${(error as Error).message}`);
   }
   const info = await container.inspect();
-  return sessionFromContainer(
-    link.bookmark.name,
-    account.user,
-    { ...info, Labels: info.Config.Labels },
-    (uuid) => link.inventory?.gpus.find((gpu) => gpu.uuid === uuid)?.index,
-  );
+  return sessionFromContainer(link.bookmark.name, account.user, { ...info, Labels: info.Config.Labels }, link.inventory);
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { SessionInfo } from '../../app/contract';
+import type { DockerInventory, SessionInfo } from '../../app/contract';
 import { LABELS } from '../../app/domain/labels';
 
 /** Further labels Berth keeps on a session's container, beside the shared ones in app/domain/labels. */
@@ -22,7 +22,8 @@ export function sessionFromContainer(
     Names?: string[];
     Name?: string;
   },
-  gpuIndex: (uuid: string) => number | undefined,
+  /** The node's latest inventory: GPU indexes, readings and idle times. */
+  inventory: DockerInventory | undefined,
 ): SessionInfo {
   const labels = info.Labels;
   const state = typeof info.State === 'string' ? { Status: info.State } : info.State;
@@ -34,6 +35,7 @@ export function sessionFromContainer(
     command = [];
   }
   const owner = labels[LABELS.owner] ?? 'unknown';
+  const held = gpus.map((uuid) => inventory?.gpus.find((gpu) => gpu.uuid === uuid)).filter((gpu) => gpu !== undefined);
   const session: SessionInfo = {
     id: labels[LABELS.session] ?? info.Id.slice(0, 12),
     name: labels[LABELS.name] ?? (info.Name ?? info.Names?.[0] ?? '').replace(/^\//, ''),
@@ -42,12 +44,15 @@ export function sessionFromContainer(
     status: state.Status,
     image: labels[SESSION_LABELS.image] ?? '',
     gpus,
-    gpuIndexes: gpus.map(gpuIndex).filter((index): index is number => index !== undefined),
+    gpuIndexes: held.map((gpu) => gpu.index),
+    gpuUsage: held.map(({ index, utilization, memoryUsedMiB, memoryMiB }) => ({ index, utilization, memoryUsedMiB, memoryMiB })),
     createdAt: labels[SESSION_LABELS.created] ?? '',
     command,
     ports: (labels[SESSION_LABELS.ports] ?? '').split(',').filter(Boolean).map(Number),
     mine: owner === me,
   };
+  const idleSince = inventory?.sessions.find((hold) => hold.id === session.id)?.idleSince;
+  if (idleSince && state.Status === 'running') session.idleSince = idleSince;
   if ('StartedAt' in state && state.StartedAt && !state.StartedAt.startsWith('0001')) session.startedAt = state.StartedAt;
   if ('FinishedAt' in state && state.FinishedAt && !state.FinishedAt.startsWith('0001')) session.finishedAt = state.FinishedAt;
   if ('ExitCode' in state && state.Status === 'exited' && state.ExitCode !== undefined) session.exitCode = state.ExitCode;

@@ -23,7 +23,12 @@ export interface FoundSession {
 }
 
 /** Sessions on every bookmarked node, read from the nodes themselves: the node is the source of truth. */
-export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }> {
+/** How long a stopped session's id is remembered as stopped by Berth: its die event may come after the stop returns. */
+const STOPPING_MEMORY_MS = 60_000;
+
+export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; startedAfterWait: [SessionInfo] }> {
+  private readonly stopping = new Set<string>();
+
   constructor(
     private readonly nodes: NodeManager,
     private readonly historyStore: HistoryStore,
@@ -35,13 +40,24 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
   async create(spec: SessionSpec, signal: AbortSignal): Promise<SessionInfo> {
     const link = await this.nodes.connected(spec.node);
     const requestId = spec.requestId ?? ulid();
-    return createSession(spec, {
+    let waited = false;
+    const session = await createSession(spec, {
       link,
       signal,
-      progress: (progress) => this.emit('progress', { ...progress, requestId }),
+      progress: (progress) => {
+        if (progress.stage === 'waiting') waited = true;
+        this.emit('progress', { ...progress, requestId });
+      },
       fitsElsewhere: (gpus) => this.fitsElsewhere(gpus),
       library: this.library,
     });
+    if (waited) this.emit('startedAfterWait', session);
+    return session;
+  }
+
+  /** Whether Berth is stopping (or just stopped) this session: its end is then no surprise. */
+  isStopping(id: string): boolean {
+    return this.stopping.has(id);
   }
 
   async list(options: { node?: string | undefined; everyone: boolean }): Promise<{ sessions: SessionInfo[]; problems: string[] }> {
@@ -114,6 +130,8 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
         `${session.name} belongs to ${session.owner}. Stopping someone else's session needs --force (in the app, a confirmation).`,
       );
     }
+    this.stopping.add(session.id);
+    setTimeout(() => this.stopping.delete(session.id), STOPPING_MEMORY_MS).unref();
     await container.stop({ t: STOP_GRACE_S }).catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 304) throw error;
     });
@@ -149,12 +167,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress] }
 
   async describeContainer(link: NodeLink, container: Docker.Container): Promise<SessionInfo> {
     const info = await container.inspect();
-    return sessionFromContainer(
-      link.bookmark.name,
-      link.bookmark.user,
-      { ...info, Labels: info.Config.Labels },
-      (uuid) => link.inventory?.gpus.find((gpu) => gpu.uuid === uuid)?.index,
-    );
+    return sessionFromContainer(link.bookmark.name, link.bookmark.user, { ...info, Labels: info.Config.Labels }, link.inventory);
   }
 
   private async sessionsOn(link: NodeLink): Promise<SessionInfo[]> {

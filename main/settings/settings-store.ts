@@ -18,7 +18,13 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
   }
 
   update(change: SettingsChange): Promise<Settings> {
-    return this.change((now) => ({ ...now, terminal: { ...now.terminal, ...change.terminal }, git: { ...now.git, ...change.git } }));
+    return this.change((now) => ({
+      ...now,
+      terminal: { ...now.terminal, ...change.terminal },
+      git: { ...now.git, ...change.git },
+      sessions: { ...now.sessions, ...change.sessions },
+      notifications: { ...now.notifications, ...change.notifications },
+    }));
   }
 
   setLibrary(library: LibrarySettings): Promise<Settings> {

@@ -5,7 +5,7 @@ import type { Method, Params, Result } from '../../app/contract';
 import type { BookmarkInput } from '../../app/contract';
 import { Bookmark } from '../../app/contract';
 import { createCore } from '../../main/core/create-core';
-import type { Core } from '../../main/core/create-core';
+import type { Core, CoreOptions } from '../../main/core/create-core';
 import type { CallContext } from '../../main/rpc/dispatcher';
 import type { TestNode } from '../../e2e/testbed/test-node';
 
@@ -25,11 +25,17 @@ export interface CoreFixture {
 }
 
 /** A fresh core with its own config folder and known_hosts, as a new user on a new laptop. */
-export function coreFixture(): CoreFixture {
+export function coreFixture(options: Partial<CoreOptions> = {}): CoreFixture {
   const configDir = mkdtempSync(join(tmpdir(), 'berth-core-'));
   const knownHosts = join(configDir, 'user_known_hosts');
   appendFileSync(knownHosts, '');
-  const core = createCore({ mode: 'cli', env: { ...process.env, BERTH_HOME: configDir }, userKnownHosts: knownHosts, readyTimeoutMs: 5000 });
+  const core = createCore({
+    mode: 'cli',
+    env: { ...process.env, BERTH_HOME: configDir },
+    userKnownHosts: knownHosts,
+    readyTimeoutMs: 5000,
+    ...options,
+  });
   return {
     core,
     configDir,
