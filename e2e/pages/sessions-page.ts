@@ -28,7 +28,7 @@ export class SessionsPage {
   async stop(name: string): Promise<void> {
     await this.open();
     this.page.once('dialog', (dialog) => void dialog.accept());
-    await this.row(new RegExp(name)).getByRole('button', { name: 'Stop' }).click();
+    await this.row(new RegExp(name)).getByRole('button', { name: 'Stop', exact: true }).click();
     await expect(this.page.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: new RegExp(name) })).toHaveCount(0, {
       timeout: 30_000,
     });

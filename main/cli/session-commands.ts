@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ulid } from 'ulid';
 import { SessionSpec, describeIssues } from '../../app/contract';
+import { formatDuration } from '../../app/domain/durations';
+import { isIdle } from '../../app/domain/idle';
 import type { SessionInfo, SessionSpecInput } from '../../app/contract';
 import type { Core } from '../core/create-core';
 import { runTerminal } from './cli-terminal';
@@ -87,7 +89,18 @@ async function pick(core: Core, id: string | undefined): Promise<string> {
   throw new UsageError(`you have ${running.length} running sessions (${running.map((s) => `${s.id} on ${s.node}`).join(', ')}); name one.`);
 }
 
-function printSessions(sessions: SessionInfo[]): void {
+/** GPUs as "0,1 (0%, 3/80 GiB)": indexes with their latest utilization and memory. */
+function gpuColumn(s: SessionInfo): string {
+  if (s.gpus.length === 0) return '0';
+  if (s.gpuUsage.length === 0) return s.gpuIndexes.length ? s.gpuIndexes.join(',') : String(s.gpus.length);
+  const used = s.gpuUsage.reduce((sum, g) => sum + g.memoryUsedMiB, 0) / 1024;
+  const total = s.gpuUsage.reduce((sum, g) => sum + g.memoryMiB, 0) / 1024;
+  const utilization = Math.round(s.gpuUsage.reduce((sum, g) => sum + g.utilization, 0) / s.gpuUsage.length);
+  return `${s.gpuIndexes.join(',')} (${utilization}%, ${Math.round(used)}/${Math.round(total)} GiB)`;
+}
+
+function printSessions(sessions: SessionInfo[], idleAfterSeconds: number): void {
+  const now = Date.now();
   process.stdout.write(
     table(
       ['ID', 'NAME', 'OWNER', 'STATUS', 'NODE', 'GPUS', 'IMAGE', 'STARTED', 'DURATION'],
@@ -95,9 +108,11 @@ function printSessions(sessions: SessionInfo[]): void {
         s.id,
         s.name,
         s.owner,
-        s.status,
+        isIdle(s.idleSince, idleAfterSeconds, now)
+          ? `${s.status}, GPUs idle ${formatDuration((now - Date.parse(s.idleSince ?? '')) / 1000)}`
+          : s.status,
         s.node,
-        s.gpuIndexes.length ? s.gpuIndexes.join(',') : String(s.gpus.length),
+        gpuColumn(s),
         s.image,
         started(s),
         duration(s),
@@ -178,7 +193,7 @@ export function addSessionCommands(program: Command): void {
         for (const problem of listed.problems) process.stderr.write(`Warning: ${problem}\n`);
         if (options.format === 'json') process.stdout.write(JSON.stringify(listed.sessions, null, 2) + '\n');
         else if (listed.sessions.length === 0) process.stdout.write('No sessions. Start one with `berth session create --node NODE`.\n');
-        else printSessions(listed.sessions);
+        else printSessions(listed.sessions, (await coreCall(core, 'settings.get', {})).sessions.idleAfterSeconds);
       });
     });
 
