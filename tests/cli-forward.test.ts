@@ -1,22 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
+import { BERTH, cliUser } from './support/cli-user';
 import { bedNode } from './support/bed-nodes';
 
 // berth session create --port and berth session forward, as a user runs them, against gpu-b.
-const BERTH = new URL('../bin/berth.js', import.meta.url).pathname;
-const home = mkdtempSync(join(tmpdir(), 'berth-cli-forward-'));
-const env = { ...process.env, HOME: home, BERTH_HOME: join(home, 'berth') };
+const { env, berth } = cliUser('cli-forward');
 const node = bedNode('gpu-b');
 const created: string[] = [];
-
-function berth(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BERTH, ...args], { encoding: 'utf8', timeout: 60_000, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 beforeAll(() => {
   expect(berth(...node.berthAddArgs('b')).status).toBe(0);

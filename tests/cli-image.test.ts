@@ -4,27 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
+import { BERTH, cliUser } from './support/cli-user';
+import type { CliRun } from './support/cli-user';
 import { bedNode, bedRegistry } from './support/bed-nodes';
 
 // berth image … and berth library … as a user runs them, against gpu-a and gpu-b, output piped.
-const BERTH = new URL('../bin/berth.js', import.meta.url).pathname;
-const home = mkdtempSync(join(tmpdir(), 'berth-cli-image-'));
-const env = { ...process.env, HOME: home, BERTH_HOME: join(home, 'berth') };
+const { env, berth } = cliUser('cli-image', 120_000);
 const gpuA = bedNode('gpu-a');
 const gpuB = bedNode('gpu-b');
 const registry = bedRegistry();
 const sessions: string[] = [];
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function berth(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [BERTH, ...args], { encoding: 'utf8', timeout: 120_000, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function context(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-cli-context-'));
@@ -37,7 +26,7 @@ function context(files: Record<string, string>): string {
  * Runs berth commands inside a private D-Bus session with its own unlocked GNOME Keyring, as on a
  * Linux desktop: what one command keeps in the keychain, the next finds there.
  */
-function withKeyring(steps: { args: string[]; stdin?: string }[]): Run[] {
+function withKeyring(steps: { args: string[]; stdin?: string }[]): CliRun[] {
   const keyringHome = mkdtempSync(join(tmpdir(), 'berth-keyring-'));
   const script = [
     'printf %s keyring-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null',

@@ -1,23 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
+import { cliUser } from './support/cli-user';
 import { bedNode } from './support/bed-nodes';
 
 // The `berth node` commands as a user runs them, against the test bed, with no terminal to ask at.
-const BERTH = new URL('../bin/berth.js', import.meta.url).pathname;
-const home = mkdtempSync(join(tmpdir(), 'berth-cli-home-'));
-const env = { ...process.env, HOME: home, BERTH_HOME: join(home, 'berth') };
+const { home, berth } = cliUser('cli-home');
 const gpuA = bedNode('gpu-a');
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(() => Promise.all(cleanups.map((cleanup) => cleanup())));
-
-function berth(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BERTH, ...args], { encoding: 'utf8', timeout: 60_000, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 interface ShownNode {
   state: string;

@@ -93,7 +93,9 @@ describe('port forwarding', () => {
     const id = sessions[0] ?? (await webSession());
     await expect(alice.call('forwards.open', { session: id, port: 70000 })).rejects.toThrow(/a port is a whole number from 1 to 65535/);
     await alice.call('sessions.stop', { id, force: true });
-    await expect(alice.call('forwards.open', { session: id, port: 8080 })).rejects.toThrow(/has ended: there is nothing to forward to|No session/);
+    await expect(alice.call('forwards.open', { session: id, port: 8080 })).rejects.toThrow(
+      /^The session .* ended \(exit code \d+\) at .*: there is nothing to forward to\.$/,
+    );
     expect((await alice.call('forwards.list', {})).forwards.filter((f) => f.session === id)).toEqual([]);
   });
 });

@@ -7,8 +7,9 @@ import { bedNode } from './support/bed-nodes';
 import { bookmarkFor, coreFixture } from './support/core-fixture';
 import { runInSession } from './support/session-io';
 
-// Git setup on plain-a as alice: files written over SFTP into the home every session mounts.
-const node = bedNode('plain-a');
+// Git setup on gpu-a as alice: files written over SFTP into the home every session mounts.
+// (Not plain-a: a test there stops its Docker daemon for a while.)
+const node = bedNode('gpu-a');
 const alice = coreFixture();
 const home = join(node.dir, 'home', 'alice');
 const sessions: string[] = [];
