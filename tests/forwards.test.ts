@@ -99,3 +99,24 @@ describe('port forwarding', () => {
     expect((await alice.call('forwards.list', {})).forwards.filter((f) => f.session === id)).toEqual([]);
   });
 });
+
+describe('port forwarding in the app', () => {
+  it('forwards my running sessions’ declared ports when the node connects, as after a restart', async () => {
+    const id = await webSession();
+    const app = coreFixture({ mode: 'browser' });
+    try {
+      app.trust(node);
+      await app.call('nodes.add', { bookmark: bookmarkFor(node, 'b', 'alice', { kind: 'key', keyFile: node.keyFile('alice') }) });
+      await app.call('nodes.connect', { name: 'b' });
+      let forward: { url: string } | undefined;
+      const deadline = Date.now() + 20_000;
+      while (!forward && Date.now() < deadline) {
+        forward = (await app.call('forwards.list', {})).forwards.find((f) => f.session === id && f.port === 8080);
+        if (!forward) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect((await get(forward?.url ?? 'http://127.0.0.1:1/')).trim()).toBe('declared-port');
+    } finally {
+      await app.core.close();
+    }
+  });
+});

@@ -64,7 +64,7 @@ export function createCore(options: CoreOptions): Core {
   const library = new Library(settings, secrets);
   const sessions = new SessionManager(nodes, new HistoryStore(dir), () => library.access());
   const terminals = new Terminals(sessions);
-  const forwards = new PortForwards(sessions, nodes);
+  const forwards = new PortForwards(sessions, nodes, options.mode !== 'cli');
   const tabs = new TabStore(dir);
   const jobs = new ImageJobs();
   const images = new ImageService(nodes, jobs, library);

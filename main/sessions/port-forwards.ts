@@ -57,17 +57,43 @@ function listen(server: Server, port: number): Promise<boolean> {
  */
 export class PortForwards extends EventEmitter<{ changed: [PortForward[]] }> {
   private readonly open = new Map<string, Open>();
+  private readonly restored = new Set<string>();
+  /** Forwards being opened, by session and port: two askers (the create call, the start event) get one forward. */
+  private readonly opening = new Map<string, Promise<PortForward>>();
 
+  /** With `keepDeclared`, declared ports of my sessions are forwarded whenever Berth sees them run (the app; not the CLI, which forwards what it is told). */
   constructor(
     private readonly sessions: SessionManager,
     nodes: NodeManager,
+    keepDeclared: boolean,
   ) {
     super();
-    // A session that ends takes its forwards with it.
     nodes.on('session', (event) => {
-      if (event.action !== 'die' && event.action !== 'destroy') return;
-      for (const entry of this.open.values()) if (entry.info.session === event.session) this.end(entry);
+      // A session that ends takes its forwards with it.
+      if (event.action === 'die' || event.action === 'destroy') {
+        for (const entry of this.open.values()) if (entry.info.session === event.session) this.end(entry);
+      }
+      // One of mine started (made in another window, or by the CLI): its declared ports come here too.
+      if (keepDeclared && event.action === 'start' && event.owner === event.user) void this.forwardDeclared(event.node, event.session);
     });
+    if (!keepDeclared) return;
+    // Once per run and node, when it connects: my running sessions' declared ports, as before Berth last quit.
+    nodes.on('changed', (summary) => {
+      if (summary.status.state !== 'connected' || this.restored.has(summary.name)) return;
+      this.restored.add(summary.name);
+      void this.forwardDeclared(summary.name);
+    });
+  }
+
+  private async forwardDeclared(node: string, only?: string): Promise<void> {
+    const { sessions } = await this.sessions.list({ node, everyone: false }).catch(() => ({ sessions: [] }));
+    for (const session of sessions) {
+      if (session.status !== 'running' || (only && session.id !== only)) continue;
+      for (const port of session.ports) {
+        if ([...this.open.values()].some((o) => o.info.session === session.id && o.info.port === port)) continue;
+        await this.start(session.id, port).catch(() => undefined);
+      }
+    }
   }
 
   async start(sessionKey: string, port: number, localPort?: number): Promise<PortForward> {
@@ -83,9 +109,23 @@ export class PortForwards extends EventEmitter<{ changed: [PortForward[]] }> {
       );
     });
     await target(found, port);
-    const existing = [...this.open.values()].find((o) => o.info.session === found.session.id && o.info.port === port);
-    if (existing && localPort === undefined) return existing.info;
+    const key = `${found.session.id}:${port}`;
+    if (localPort === undefined) {
+      const existing = [...this.open.values()].find((o) => o.info.session === found.session.id && o.info.port === port);
+      if (existing) return existing.info;
+      const pending = this.opening.get(key);
+      if (pending) return pending;
+    }
+    const opening = this.listen(found, port, localPort);
+    if (localPort === undefined) this.opening.set(key, opening);
+    try {
+      return await opening;
+    } finally {
+      if (this.opening.get(key) === opening) this.opening.delete(key);
+    }
+  }
 
+  private async listen(found: FoundSession, port: number, localPort: number | undefined): Promise<PortForward> {
     const server = createServer();
     const wanted = localPort ?? port;
     let bound = 0;
