@@ -10,8 +10,8 @@ test('scrollback is a setting, and WebGL draws only the tab in view, falling bac
   // Settings apply to terminals already open.
   await app.getByRole('link', { name: 'Settings' }).click();
   await app.getByLabel('Scrollback (lines)').fill('100');
-  await app.getByRole('button', { name: 'Save' }).click();
-  await expect(app.getByRole('status')).toContainText('Saved');
+  await app.getByRole('form', { name: 'Terminals' }).getByRole('button', { name: 'Save' }).click();
+  await expect(app.getByRole('form', { name: 'Terminals' }).getByRole('status')).toContainText('Saved');
   await app.getByRole('link', { name: 'Terminals' }).click();
   await sessions.type('seq 1 400\n');
   await expect(sessions.screen).toContainText('400');
@@ -26,8 +26,8 @@ test('scrollback is a setting, and WebGL draws only the tab in view, falling bac
   await app.getByRole('link', { name: 'Settings' }).click();
   // Headless Chromium draws WebGL in software, which "auto" declines; "on" uses it anyway.
   await app.getByLabel('GPU acceleration').selectOption('on');
-  await app.getByRole('button', { name: 'Save' }).click();
-  await expect(app.getByRole('status')).toContainText('Saved');
+  await app.getByRole('form', { name: 'Terminals' }).getByRole('button', { name: 'Save' }).click();
+  await expect(app.getByRole('form', { name: 'Terminals' }).getByRole('status')).toContainText('Saved');
   await app.getByRole('link', { name: 'Terminals' }).click();
   const panes = app.locator('[data-testid^="terminal-"]');
   await expect(pane).toHaveAttribute('data-renderer', webgl2 ? 'webgl' : 'dom');
