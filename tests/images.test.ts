@@ -109,6 +109,15 @@ describe('image builds', () => {
     expect(files).toContain('hi there');
   });
 
+  it('builds up to a target stage', async () => {
+    await ready;
+    const dir = context({ Dockerfile: `FROM ${BASE_IMAGE} AS base\nRUN echo base > /stage\nFROM base AS later\nRUN echo later > /stage\n` });
+    const { job } = await build(dir, 'staged:1', { target: 'base' });
+    expect(job.state).toBe('done');
+    const stage = execFileSync('docker', ['-H', `unix://${gpuA.dockerSocket}`, 'run', '--rm', 'staged:1', 'cat', '/stage']).toString();
+    expect(stage.trim()).toBe('base');
+  });
+
   it('shows the failing step with its Dockerfile line', async () => {
     await ready;
     const dir = context({ Dockerfile: `FROM ${BASE_IMAGE}\n\n# a comment\nRUN echo fine\nRUN echo broken >&2 && \\\n    exit 3\nCMD ["sh"]\n` });
