@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { calls } from '../../app/contract';
-import type { AppInfo, DesktopNotification } from '../../app/contract';
+import type { AppInfo, DesktopNotification, EventName } from '../../app/contract';
 import { configDir } from '../config/config-dir';
 import { Dispatcher } from '../rpc/dispatcher';
 import type { EventFeed } from '../rpc/dispatcher';
@@ -135,34 +135,25 @@ export function createCore(options: CoreOptions): Core {
     'settings.update': (change) => settings.update(change),
   });
 
+  // Which capability's event reaches the windows under which name (and in which shape).
+  const relays: [source: EventEmitter, event: string, name: EventName, shape?: (payload: unknown) => unknown][] = [
+    [nodes, 'changed', 'nodes.changed'],
+    [sessions, 'progress', 'sessions.progress'],
+    [terminals, 'status', 'terminals.status'],
+    [settings, 'changed', 'settings.changed'],
+    [jobs, 'job', 'images.job'],
+    [jobs, 'output', 'images.output'],
+    [forwards, 'changed', 'forwards.changed', (list) => ({ forwards: list })],
+    [windows, 'notify', 'notifications.show'],
+  ];
   const events: EventFeed = {
     subscribe(listener) {
-      const onNode = (summary: unknown): void => listener('nodes.changed', summary);
-      const onProgress = (progress: unknown): void => listener('sessions.progress', progress);
-      const onTerminal = (status: unknown): void => listener('terminals.status', status);
-      const onSettings = (value: unknown): void => listener('settings.changed', value);
-      const onJob = (job: unknown): void => listener('images.job', job);
-      const onForwards = (list: unknown): void => listener('forwards.changed', { forwards: list });
-      const onNotify = (notification: unknown): void => listener('notifications.show', notification);
-      forwards.on('changed', onForwards);
-      windows.on('notify', onNotify);
-      const onOutput = (output: unknown): void => listener('images.output', output);
-      jobs.on('job', onJob);
-      jobs.on('output', onOutput);
-      nodes.on('changed', onNode);
-      sessions.on('progress', onProgress);
-      terminals.on('status', onTerminal);
-      settings.on('changed', onSettings);
-      return () => {
-        nodes.off('changed', onNode);
-        sessions.off('progress', onProgress);
-        terminals.off('status', onTerminal);
-        settings.off('changed', onSettings);
-        jobs.off('job', onJob);
-        forwards.off('changed', onForwards);
-        windows.off('notify', onNotify);
-        jobs.off('output', onOutput);
-      };
+      const stops = relays.map(([source, event, name, shape]) => {
+        const relay = (payload: unknown): void => listener(name, shape ? shape(payload) : payload);
+        source.on(event, relay);
+        return () => source.off(event, relay);
+      });
+      return () => stops.forEach((stop) => stop());
     },
   };
 
