@@ -3,18 +3,19 @@ import { BerthError, ImageTag } from '../../app/contract';
 import type { ImageJob, NodeImage } from '../../app/contract';
 import type { z } from 'zod';
 import type { BuildSpec as BuildSpecSchema, UploadFile as UploadFileSchema } from '../../app/contract';
-import { formatDockerRef, parseDockerRef, parseImageSource } from '../../app/domain/image-ref';
+import { parseDockerRef } from '../../app/domain/image-ref';
 import type { NodeManager } from '../nodes/node-manager';
 import { contextFilter, folderContext, tarSize } from './build-context';
 import type { Context } from './build-context';
 import { buildImage } from './build-image';
 import { dockerMessage, followProgress } from './docker-progress';
 import type { ImageJobs, JobHandle } from './image-jobs';
-import { layerTracker } from './layer-progress';
+import { jobLayers } from './layer-progress';
 import { authConfig } from './library';
 import type { Library } from './library';
 import { listImages, removeImage } from './node-images';
 import { pullImage } from './pull-image';
+import { resolveImage } from './resolve-image';
 import { DESCRIPTION_LABEL } from './registry-client';
 import { UploadQueue } from './upload-queue';
 
@@ -96,24 +97,12 @@ export class ImageService {
 
   /** Pulls a Docker reference, or beaker://NAME[:TAG] from the library, with the library's login when it is the library's. */
   async pull(node: string, image: string, id?: string): Promise<ImageJob> {
-    const parsed = parseImageSource(image);
-    if (!parsed.ok) throw new BerthError('invalid-params', `"${image}" is not an image reference: ${parsed.problem}.`);
-    const access = parsed.value.kind === 'library' ? await this.library.access() : await this.library.access().catch(() => null);
-    let ref: string;
-    if (parsed.value.kind === 'library') ref = `${access?.host ?? ''}/${parsed.value.name}:${parsed.value.tag ?? 'latest'}`;
-    else {
-      const display = formatDockerRef(parsed.value.ref);
-      ref = parsed.value.ref.tag || parsed.value.ref.digest ? display : `${display}:latest`;
-    }
+    const { ref, auth } = await resolveImage(image, () => this.library.access());
     const docker = await this.nodes.docker(node);
-    const auth = access && ref.startsWith(`${access.host}/`) ? authConfig(access) : undefined;
     return this.jobs.run({ kind: 'pull', node, title: ref, id }, async (job) => {
       job.update({ phase: `Pulling ${ref}…` });
-      const layers = layerTracker((all) => job.update({ layers: all }));
-      await pullImage(docker, ref, auth, job.signal, (line) => {
-        layers.line(line);
-        if (line.status && !line.progressDetail?.total) job.log(`${line.id ? `${line.id}: ` : ''}${line.status}\n`);
-      });
+      const layers = jobLayers(job);
+      await pullImage(docker, ref, auth, job.signal, (line) => layers.line(line));
       layers.flush();
       job.update({ image: ref });
     });
@@ -128,7 +117,7 @@ export class ImageService {
     const tag = ImageTag.safeParse(options.tag);
     if (!tag.success)
       throw new BerthError('invalid-params', `"${options.tag}" is not a valid tag: ${tag.error.issues[0]?.message ?? 'see docker tag'}.`);
-    const { access } = await this.library.client();
+    const access = await this.library.access();
     const target = checkTag(`${access.host}/${options.name}:${options.tag}`);
     const docker = await this.nodes.docker(options.node);
     const source = await docker
@@ -151,15 +140,12 @@ export class ImageService {
       };
       await buildImage(docker, labelled, { tag: target, target: '', buildArgs: [`BERTH_DESCRIPTION=${options.description}`] }, quiet(job));
       job.update({ phase: `Pushing to ${access.host}…`, step: undefined });
-      const layers = layerTracker((all) => job.update({ layers: all }));
+      const layers = jobLayers(job);
       try {
         const stream = (await docker
           .getImage(target)
           .push({ abortSignal: job.signal, ...(access.login ? { authconfig: authConfig(access) } : {}) })) as Readable;
-        await followProgress(docker, stream, (line) => {
-          layers.line(line);
-          if (line.status && !line.progressDetail?.total) job.log(`${line.id ? `${line.id}: ` : ''}${line.status}\n`);
-        });
+        await followProgress(docker, stream, (line) => layers.line(line));
       } catch (error) {
         if (job.signal.aborted) throw error;
         const message = dockerMessage(error);

@@ -1,5 +1,6 @@
 import type { LayerProgress } from '../../app/contract';
 import type { DockerProgress } from './docker-progress';
+import type { JobHandle } from './image-jobs';
 
 const UPDATE_EVERY_MS = 100;
 
@@ -26,5 +27,17 @@ export function layerTracker(onChange: (layers: LayerProgress[]) => void): { lin
       if (before?.status !== line.status || Date.now() - last > UPDATE_EVERY_MS) flush();
     },
     flush,
+  };
+}
+
+/** A pull's or push's Docker lines into its job: layer bars, and the lines without a byte count into its log. */
+export function jobLayers(job: JobHandle): { line(line: DockerProgress): void; flush(): void } {
+  const layers = layerTracker((all) => job.update({ layers: all }));
+  return {
+    line(line) {
+      layers.line(line);
+      if (line.status && !line.progressDetail?.total) job.log(`${line.id ? `${line.id}: ` : ''}${line.status}\n`);
+    },
+    flush: () => layers.flush(),
   };
 }

@@ -76,9 +76,4 @@ export class Library {
     const access = await this.access();
     return { address: access.address, images: await new RegistryClient(access.address, access.login).list() };
   }
-
-  async client(): Promise<{ access: LibraryAccess; client: RegistryClient }> {
-    const access = await this.access();
-    return { access, client: new RegistryClient(access.address, access.login) };
-  }
 }

@@ -1,11 +1,9 @@
 import type Docker from 'dockerode';
 import { BerthError } from '../../app/contract';
 import type { PullPolicy } from '../../app/contract';
-import { formatDockerRef, parseImageSource } from '../../app/domain/image-ref';
-import { authConfig } from '../images/library';
 import type { LibraryAccess } from '../images/library';
 import { pullImage } from '../images/pull-image';
-import type { AuthConfig } from '../images/pull-image';
+import { resolveImage } from '../images/resolve-image';
 
 export const DEFAULT_IMAGE = 'ubuntu:24.04';
 
@@ -23,22 +21,7 @@ export async function ensureImage(
   report: (message: string) => void,
   signal: AbortSignal,
 ): Promise<string> {
-  const parsed = parseImageSource(image);
-  if (!parsed.ok) throw new BerthError('invalid-params', `The image "${image}" is not valid: ${parsed.problem}.`);
-  let full: string;
-  let display: string;
-  let auth: AuthConfig;
-  if (parsed.value.kind === 'library') {
-    const access = await library();
-    display = `${access.host}/${parsed.value.name}:${parsed.value.tag ?? 'latest'}`;
-    full = display;
-    auth = authConfig(access);
-  } else {
-    const ref = parsed.value.ref;
-    display = formatDockerRef(ref);
-    // Without a tag Docker would pull every tag; the CLI's habit is :latest.
-    full = ref.tag || ref.digest ? display : `${display}:latest`;
-  }
+  const { ref: full, display, auth } = await resolveImage(image, library);
 
   const present = await docker
     .getImage(full)
