@@ -64,7 +64,8 @@ export class ImageService {
     checkTag(spec.tag);
     // Local problems (no Dockerfile, unreadable files) are reported before the node is touched.
     const upload = spec.source.kind === 'upload' ? uploadContext(spec.source.files, spec.dockerfile) : null;
-    const context = upload?.context ?? (await folderContext(spec.source.kind === 'path' ? spec.source.path : '', spec.dockerfile));
+    const context = spec.source.kind === 'path' ? await folderContext(spec.source.path, spec.dockerfile) : upload?.context;
+    if (!context) throw new Error('a build has a path or an upload');
     const docker = await this.nodes.docker(spec.node);
     const registryConfig = await this.library.access().then(
       (access) => (access.login ? { [access.host]: access.login } : undefined),
