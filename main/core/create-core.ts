@@ -15,7 +15,7 @@ import { importSshConfig } from '../nodes/ssh-config-import';
 import { GitService } from '../git/git-service';
 import { ImageJobs } from '../images/image-jobs';
 import { ImageService } from '../images/image-service';
-import { Library } from '../images/library';
+import { Library } from '../library/library';
 import { NotificationCenter } from '../notifications/notification-center';
 import type { Notifier } from '../notifications/notification-center';
 import { HistoryStore } from '../sessions/history-store';

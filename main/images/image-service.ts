@@ -11,12 +11,12 @@ import { buildImage } from './build-image';
 import { dockerMessage, followProgress } from './docker-progress';
 import type { ImageJobs, JobHandle } from './image-jobs';
 import { jobLayers } from './layer-progress';
-import { authConfig } from './library';
-import type { Library } from './library';
+import { authConfig } from '../library/library';
+import type { Library } from '../library/library';
 import { listImages, removeImage } from './node-images';
 import { pullImage } from './pull-image';
 import { resolveImage } from './resolve-image';
-import { DESCRIPTION_LABEL } from './registry-client';
+import { DESCRIPTION_LABEL } from '../library/registry-client';
 import { UploadQueue } from './upload-queue';
 
 type BuildSpec = z.output<typeof BuildSpecSchema>;

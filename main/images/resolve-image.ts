@@ -1,7 +1,7 @@
 import { BerthError } from '../../app/contract';
 import { formatDockerRef, parseImageSource } from '../../app/domain/image-ref';
-import { authConfig } from './library';
-import type { LibraryAccess } from './library';
+import { authConfig } from '../library/library';
+import type { LibraryAccess } from '../library/library';
 import type { AuthConfig } from './pull-image';
 
 export interface ResolvedImage {

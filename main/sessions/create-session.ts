@@ -6,7 +6,7 @@ import { LABELS } from '../../app/domain/labels';
 import { parseSize } from '../../app/domain/sizes';
 import { holdsGpus } from '../../app/domain/gpus';
 import { readGpus, readSessions } from '../nodes/inventory';
-import type { LibraryAccess } from '../images/library';
+import type { LibraryAccess } from '../library/library';
 import type { NodeLink } from '../nodes/node-link';
 import type { SshConnection } from '../nodes/ssh-connection';
 import { LOGIN_SHELL } from './default-shell';

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { BerthError } from '../../app/contract';
 import type { PullPolicy } from '../../app/contract';
-import type { LibraryAccess } from '../images/library';
+import type { LibraryAccess } from '../library/library';
 import { pullImage } from '../images/pull-image';
 import { resolveImage } from '../images/resolve-image';
 

@@ -5,7 +5,7 @@ import { BerthError } from '../../app/contract';
 import type { HistoryEntry, SessionInfo, SessionProgress, SessionSpec } from '../../app/contract';
 import { holdsGpus } from '../../app/domain/gpus';
 import { readGpus, readSessions } from '../nodes/inventory';
-import type { LibraryAccess } from '../images/library';
+import type { LibraryAccess } from '../library/library';
 import type { NodeLink } from '../nodes/node-link';
 import type { NodeManager } from '../nodes/node-manager';
 import { createSession } from './create-session';
