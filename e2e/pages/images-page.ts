@@ -24,12 +24,29 @@ export class ImagesPage {
     await target.dispatchEvent('drop', { dataTransfer: transfer });
   }
 
+  /**
+   * Drops files and folders from this machine's disk, as a drag from the file manager does: through
+   * Chromium's DevTools protocol, so the page gets real entries (folders included) to walk.
+   */
+  async dropFromDisk(target: Locator, paths: string[]): Promise<void> {
+    const box = await target.boundingBox();
+    if (!box) throw new Error('The drop target is not on screen.');
+    const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const cdp = await this.page.context().newCDPSession(this.page);
+    const data = { items: [], files: paths, dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...point, data });
+    await cdp.detach();
+  }
+
   get dropzone(): Locator {
     return this.page.getByRole('region', { name: 'Drop a Dockerfile or a folder to build' });
   }
 
-  async build(files: Record<string, string>, tag: string, options: { target?: Locator; node?: string } = {}): Promise<void> {
-    await this.drop(options.target ?? this.dropzone, files);
+  /** Drops what `source` names (files made in the page, or paths on disk), then builds it as `tag`. */
+  async build(source: Record<string, string> | string[], tag: string, options: { target?: Locator; node?: string } = {}): Promise<void> {
+    const target = options.target ?? this.dropzone;
+    if (Array.isArray(source)) await this.dropFromDisk(target, source);
+    else await this.drop(target, source);
     const dialog = this.page.getByRole('dialog', { name: /^Build / });
     if (options.node) await dialog.getByLabel('Node').selectOption(options.node);
     await dialog.getByLabel('Tag', { exact: true }).fill(tag);

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BASE_IMAGE } from '../testbed/base-image';
 import { bedNode, bedRegistry } from '../bed-nodes';
 import { bookmarkWithCli } from '../bookmark-with-cli';
@@ -15,16 +18,15 @@ test('a user builds a dropped folder with a live log, saves it to the library an
   const images = new ImagesPage(app);
   await images.open('gpu-a');
 
-  // Several files dropped at once are the context; .dockerignore leaves one out.
-  await images.build(
-    {
-      Dockerfile: `FROM ${BASE_IMAGE}\nCOPY . /ctx\nRUN echo first-step-output && sleep 3\nRUN echo second\n`,
-      '.dockerignore': 'secret.txt\n',
-      'hello.txt': 'hello\n',
-      'secret.txt': 'not for the node\n',
-    },
-    'e2e-built:1',
-  );
+  // A folder dragged from disk is the context, subfolders and all; .dockerignore leaves one file out.
+  const folder = join(mkdtempSync(join(tmpdir(), 'berth-e2e-drop-')), 'project');
+  mkdirSync(join(folder, 'sub'), { recursive: true });
+  writeFileSync(join(folder, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY . /ctx\nRUN echo first-step-output && sleep 3\nRUN echo second\n`);
+  writeFileSync(join(folder, '.dockerignore'), 'secret.txt\n');
+  writeFileSync(join(folder, 'hello.txt'), 'hello\n');
+  writeFileSync(join(folder, 'secret.txt'), 'not for the node\n');
+  writeFileSync(join(folder, 'sub', 'nested.txt'), 'nested\n');
+  await images.build([folder], 'e2e-built:1');
   const panel = images.panel('Build e2e-built:1');
   await expect(panel).toBeVisible();
   // The log streams while the build runs: the RUN step's output shows before it finishes.
@@ -33,8 +35,24 @@ test('a user builds a dropped folder with a live log, saves it to the library an
   await expect(panel.getByRole('status')).toHaveText('Done', { timeout: 60_000 });
   await expect(panel.getByLabel('Output')).toContainText('Step 4/4 : RUN echo second');
   await expect(images.image('e2e-built:1')).toBeVisible();
-  const listing = execFileSync('docker', ['-H', `unix://${gpuA.dockerSocket}`, 'run', '--rm', 'e2e-built:1', 'ls', '-A', '/ctx']).toString();
-  expect(listing.split('\n').sort().join(' ').trim()).toBe('.dockerignore Dockerfile hello.txt');
+  const listing = execFileSync('docker', [
+    '-H',
+    `unix://${gpuA.dockerSocket}`,
+    'run',
+    '--rm',
+    'e2e-built:1',
+    'find',
+    '/ctx',
+    '-type',
+    'f',
+  ]).toString();
+  expect(listing.split('\n').filter(Boolean).sort()).toEqual(['/ctx/.dockerignore', '/ctx/Dockerfile', '/ctx/hello.txt', '/ctx/sub/nested.txt']);
+
+  // A folder and a loose file dropped together: both are read, the folder as a subfolder.
+  await images.dropFromDisk(images.dropzone, [join(folder, 'sub'), join(folder, 'Dockerfile')]);
+  const mixed = app.getByRole('dialog', { name: 'Build image' });
+  await expect(mixed).toContainText('Dockerfile and 1 other file');
+  await mixed.getByRole('button', { name: 'Cancel' }).click();
 
   // A failing step is shown with its Dockerfile line.
   await images.build({ Dockerfile: `FROM ${BASE_IMAGE}\n\nRUN echo about to fail && exit 4\n` }, 'e2e-fails:1');

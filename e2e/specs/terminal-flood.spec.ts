@@ -18,9 +18,10 @@ test('a tab flooded with output still takes Ctrl+C, and another tab still echoes
     .row(/e2e-flood/)
     .getByRole('button', { name: 'New terminal' })
     .click();
-  await expect(sessions.screen).toContainText('$');
+  // It must answer, not race: the flooding tab still costs this 2-core machine's one page thread (speed is for the benches).
+  await expect(sessions.screen).toContainText('$', { timeout: 30_000 });
   await sessions.type('echo second-$((6*7))\n');
-  await expect(sessions.screen).toContainText('second-42', { timeout: 5000 });
+  await expect(sessions.screen).toContainText('second-42', { timeout: 30_000 });
 
   await sessions.tab(/e2e-flood · gpu-b · attach/).click();
   await sessions.press('Control+C');

@@ -52,7 +52,10 @@ export async function droppedContext(transfer: DataTransfer): Promise<DroppedCon
       throw new Error(`The folder ${folder.name} has no Dockerfile at its top. Drop a folder holding one, or the Dockerfile itself.`);
     return { name: folder.name, files, dockerfile: 'Dockerfile' };
   }
-  const files = [...transfer.files].map((file) => ({ path: file.name, file }));
+  // Several things dropped, folders among them: each is read whole into the context's top.
+  const walked: DroppedFile[] = [];
+  if (entries.some((entry) => entry.isDirectory)) for (const entry of entries) await walk(entry, '', walked);
+  const files = walked.length > 0 ? walked : [...transfer.files].map((file) => ({ path: file.name, file }));
   if (files.length === 0) throw new Error('Nothing to build was dropped: drop a Dockerfile, or a folder holding one.');
   if (files.length === 1 && files[0]) return { name: files[0].file.name, files, dockerfile: files[0].file.name };
   const dockerfile = files.find((f) => f.path === 'Dockerfile' || f.path.endsWith('.Dockerfile'));
