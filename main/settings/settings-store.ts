@@ -40,6 +40,8 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
     // An unreadable file was kept aside by load(); saving now starts a new one, which is what the user asked for.
     if (loaded.problem?.includes('newer Berth')) throw new BerthError('unavailable', loaded.problem);
     const next = Settings.parse(edit(loaded.value));
+    // Nothing changed (a library command re-checking its login, a Save with nothing edited): no write, no event.
+    if (!loaded.problem && JSON.stringify(next) === JSON.stringify(loaded.value)) return next;
     await this.file.save(next);
     this.emit('changed', next);
     return next;
