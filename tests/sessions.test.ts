@@ -104,7 +104,7 @@ describe('sessions', () => {
   it('refuses impossible requests before creating anything', async () => {
     await ready;
     await expect(alice.call('sessions.create', { node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', gpus: 3 })).rejects.toThrow(
-      'gpu-b has 2 GPUs; this session asks for 3.',
+      'gpu-b has only 2 GPUs; this session asks for 3.',
     );
     await expect(alice.call('sessions.create', { node: 'gpu-b', gpus: -1 })).rejects.toThrow('cannot be negative');
     await expect(alice.call('sessions.create', { node: 'gpu-b', gpus: 1.5 })).rejects.toThrow('whole number');

@@ -37,6 +37,8 @@ export const Bookmark = z
     /** Another bookmark to go through, like ProxyJump; that one may have its own. */
     jump: BookmarkName.optional(),
     dockerSocket: AbsolutePath.default('/var/run/docker.sock'),
+    /** A node-local, world-writable folder for the GPU lock and queue, tried before /run/lock/berth, /dev/shm/berth, /var/tmp/berth. */
+    lockDir: AbsolutePath.optional(),
     cluster: z.string().max(80).optional(),
     /** Host folders that sessions on this node may mount (the seed's "a few other directories"). */
     allowedHostPaths: z.array(AbsolutePath).default([]),

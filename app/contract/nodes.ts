@@ -36,6 +36,8 @@ export const NodeStatus = z.object({
   secret: z.enum(['password', 'passphrase']).optional(),
   /** How Docker is reached: a stream-local channel, or `docker system dial-stdio` where the server refuses those. */
   dockerVia: z.enum(['socket', 'streamlocal', 'dial-stdio']).optional(),
+  /** More than one when the node's sshd MaxSessions made Berth open further connections. */
+  sshConnections: z.number().int().optional(),
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
@@ -59,6 +61,8 @@ export const SessionHold = z.object({
   owner: z.string(),
   status: z.string(),
   gpus: z.array(z.string()),
+  /** Its container's ID on the node. */
+  containerId: z.string().optional(),
   /** When its container was created. */
   createdAt: z.string().optional(),
   /** Since when all its GPUs have been idle (not before it began); absent while any is busy. */
@@ -77,6 +81,8 @@ export const DockerInventory = z.object({
   gpus: z.array(Gpu).default([]),
   /** Whether nvidia-container-runtime-hook is installed, without which Docker cannot hand out GPUs. */
   nvidiaHook: z.boolean().default(false),
+  /** Where the node's GPU lock and queue live (the first folder), and any folder there that is in the way. */
+  ledger: z.object({ folders: z.array(z.string()), problems: z.array(z.string()) }).optional(),
   sessions: z.array(SessionHold).default([]),
 });
 export type DockerInventory = z.output<typeof DockerInventory>;

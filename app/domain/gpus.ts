@@ -43,3 +43,12 @@ export function gpuUse(gpu: Gpu, me: string | undefined): GpuUse {
   if (gpu.utilization > 0 || gpu.memoryUsedMiB > 0) return 'in-use';
   return 'free';
 }
+
+/**
+ * The one rule for which GPUs are free: on the node's reading, not held by a session that still
+ * holds GPUs. Every count of free GPUs (availability, the queue, placement) comes from here.
+ */
+export function freeGpus(gpus: readonly Pick<Gpu, 'uuid'>[], sessions: readonly SessionHold[]): string[] {
+  const held = new Set(sessions.filter(holdsGpus).flatMap((session) => session.gpus));
+  return gpus.filter((gpu) => !held.has(gpu.uuid)).map((gpu) => gpu.uuid);
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../core/version';
+import { configureLog } from '../log/log';
 import { exitCode } from './exit-code';
 import { addGitCommands } from './git-commands';
 import { addImageCommands } from './image-commands';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .description('Interactive container sessions on remote GPU nodes, over SSH.')
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .option('--verbose', "print Berth's log (connections, node commands, errors) on stderr as it happens")
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: true })
     // Set before subcommands are added: they copy these settings when created.
@@ -33,6 +35,10 @@ export function buildProgram(): Command {
             .replace(/\.?$/, '.')} Run 'berth --help' for usage.\n`,
         ),
     });
+
+  program.hook('preAction', (root) => {
+    if (root.opts<{ verbose?: boolean }>().verbose) configureLog({ verbose: true });
+  });
 
   program
     .command('serve')

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { calls } from '../../app/contract';
 import type { AppInfo, DesktopNotification, EventName } from '../../app/contract';
 import { configDir } from '../config/config-dir';
+import { configureLog, log } from '../log/log';
 import { Dispatcher } from '../rpc/dispatcher';
 import type { EventFeed } from '../rpc/dispatcher';
 import { BookmarkStore } from '../nodes/bookmark-store';
@@ -51,6 +52,8 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const env = options.env ?? process.env;
   const dir = configDir(env);
+  configureLog({ file: join(dir, 'berth.log') });
+  log.info('core', `Berth ${version} starting (${options.mode})`);
   const secrets = options.secrets ?? new MemorySecrets();
   const nodes = new NodeManager({
     store: new BookmarkStore(dir),

@@ -143,9 +143,7 @@ export class ImageService {
       job.update({ phase: `Pushing to ${access.host}…`, step: undefined });
       const layers = jobLayers(job);
       try {
-        const stream = (await docker
-          .getImage(target)
-          .push({ abortSignal: job.signal, ...(access.login ? { authconfig: authConfig(access) } : {}) })) as Readable;
+        const stream = (await docker.getImage(target).push({ abortSignal: job.signal, authconfig: authConfig(access) })) as Readable;
         await followProgress(docker, stream, (line) => layers.line(line));
       } catch (error) {
         if (job.signal.aborted) throw error;

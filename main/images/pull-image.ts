@@ -1,10 +1,11 @@
+import type { AuthConfig as LibraryAuth } from '../library/library';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { BerthError } from '../../app/contract';
 import type { DockerProgress } from './docker-progress';
 import { dockerMessage, followProgress } from './docker-progress';
 
-export type AuthConfig = { username: string; password: string; serveraddress: string } | undefined;
+export type AuthConfig = LibraryAuth | undefined;
 
 /** Pulls `ref` on the node, the login (if any) in the request itself; `onLine` hears Docker's progress. */
 export async function pullImage(

@@ -14,8 +14,14 @@ export interface LibraryAccess {
 }
 
 /** Docker's auth config for a request: it travels in X-Registry-Auth and is never stored on the node. */
-export function authConfig(access: LibraryAccess): { username: string; password: string; serveraddress: string } | undefined {
-  return access.login ? { ...access.login, serveraddress: access.host } : undefined;
+export type AuthConfig = { username: string; password: string; serveraddress: string } | { serveraddress: string };
+
+/**
+ * A registry that needs no login still gets an auth config, with no credentials: Docker 20.10
+ * refuses a push without any X-Registry-Auth ("Bad parameters and missing X-Registry-Auth").
+ */
+export function authConfig(access: LibraryAccess): AuthConfig {
+  return access.login ? { ...access.login, serveraddress: access.host } : { serveraddress: access.host };
 }
 
 const secretOwner = (host: string): string => `library:${host}`;

@@ -1,4 +1,5 @@
-import type { ClientChannel } from 'ssh2';
+import type { Duplex } from 'node:stream';
+import { log } from '../log/log';
 import type { SshConnection } from './ssh-connection';
 
 /**
@@ -16,8 +17,9 @@ export async function explainDockerRefusal(connection: SshConnection, socketPath
   if (!stats) {
     return `There is no Docker socket at ${socketPath} on ${name}. Check that Docker is installed and running there; for rootless Docker, set the bookmark's Docker socket (e.g. /run/user/UID/docker.sock).`;
   }
-  const groups = (await connection.exec('id -G').catch(() => ({ stdout: '' }))).stdout.trim().split(/\s+/);
-  if (groups.includes(String(stats.gid)) || (stats.mode & 0o002) !== 0) {
+  const groups = (await connection.run('id -G', [], { what: 'read your groups' }).catch(log.ignored('docker', 'reading groups'))) ?? { stdout: '' };
+  const ids = groups.stdout.trim().split(/\s+/);
+  if (ids.includes(String(stats.gid)) || (stats.mode & 0o002) !== 0) {
     return `Docker's socket ${socketPath} on ${name} exists, but nothing answered on it. Check that the Docker daemon is running there (systemctl status docker).`;
   }
   const group = await groupName(connection, stats.gid);
@@ -37,20 +39,10 @@ async function groupName(connection: SshConnection, gid: number): Promise<string
   return line?.split(':')[0] ?? `gid ${gid}`;
 }
 
-/** Only these characters may stand in a socket path that goes into the dial-stdio command: nothing a shell would read. */
-const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
-
 /**
  * Where the server refuses stream-local forwarding, `docker system dial-stdio` on the node serves
- * the same API over an exec channel. The path is Berth-validated and single-quoted, never free text.
+ * the same API over an exec channel. The socket path is the script's argument, never its text.
  */
-export function dialStdio(connection: SshConnection, socketPath: string): Promise<ClientChannel> {
-  if (!SAFE_PATH.test(socketPath)) {
-    return Promise.reject(
-      new Error(
-        `The Docker socket path ${JSON.stringify(socketPath)} has characters Berth will not pass to a command; use letters, digits, . _ - and /.`,
-      ),
-    );
-  }
-  return connection.execChannel(`docker -H 'unix://${socketPath}' system dial-stdio`);
+export function dialStdio(connection: SshConnection, socketPath: string): Promise<Duplex> {
+  return connection.stream('exec docker -H "unix://$1" system dial-stdio', [socketPath]);
 }

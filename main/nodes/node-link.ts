@@ -4,7 +4,9 @@ import Docker from 'dockerode';
 import type { Bookmark, DockerInventory, NodeStatus } from '../../app/contract';
 import { withReservations } from '../../app/domain/gpus';
 import { sessionIdleSince, trackIdle } from '../../app/domain/idle';
+import { log } from '../log/log';
 import { ConnectError } from './connect-error';
+import { locateLedger } from './ledger-folders';
 import { ChannelAgent } from './docker-channel';
 import { dialStdio, explainDockerRefusal } from './docker-access';
 import type { HostKeys } from './host-keys';
@@ -90,8 +92,18 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
   async refreshInventory(): Promise<DockerInventory> {
     const docker = await this.dockerClient();
     if (!this.connection) throw new Error(`${this.bookmark.name} is not connected.`);
-    const inventory = await readInventory(docker, this.connection);
-    this.inventory = this.withIdle(inventory, inventory.gpus, inventory.sessions);
+    const connection = this.connection;
+    const [inventory, ledger] = await Promise.all([
+      readInventory(docker, connection),
+      locateLedger(connection, this.bookmark.lockDir).then(
+        (found) => ({
+          folders: found.all.length ? [found.primary, ...found.all.filter((path) => path !== found.primary)] : [found.primary],
+          problems: found.problems,
+        }),
+        (error: unknown) => ({ folders: [], problems: [error instanceof Error ? error.message : String(error)] }),
+      ),
+    ]);
+    this.inventory = { ...this.withIdle(inventory, inventory.gpus, inventory.sessions), ledger };
     this.emit('changed');
     return this.inventory;
   }
@@ -121,17 +133,29 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
         ...(this.deps.readyTimeoutMs ? { readyTimeoutMs: this.deps.readyTimeoutMs } : {}),
       });
       this.lastConnection = connection;
+      log.info(
+        'link',
+        `${this.bookmark.name}: connecting to ${this.bookmark.user}@${this.bookmark.host}:${this.bookmark.port}${attempt > 0 ? ` (attempt ${attempt})` : ''}`,
+      );
       await connection.open();
       const { docker, via: dockerVia } = await this.openDocker(connection);
       this.connection = connection;
       this.docker = docker;
       connection.on('lost', () => this.onLost());
+      connection.on('overflow', (count) => {
+        if (this.connection === connection && this.status.state === 'connected') this.setStatus({ ...this.status, sshConnections: count });
+      });
       this.status = { state: 'connected', dockerVia };
-      await this.refreshInventory().catch(() => this.emit('changed'));
+      log.info('link', `${this.bookmark.name}: connected; Docker via ${dockerVia}`);
+      await this.refreshInventory().catch((error: unknown) => {
+        log.warn('link', `${this.bookmark.name}: reading its inventory failed`, error);
+        this.emit('changed');
+      });
       this.watch();
     } catch (error) {
       const status: NodeStatus =
         error instanceof ConnectError ? error.status : { state: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+      log.warn('link', `${this.bookmark.name}: connection attempt ${attempt} failed (${status.state}): ${status.message ?? ''}`);
       this.setStatus(attempt > 0 && status.state === 'unreachable' ? { ...status, state: 'reconnecting', attempt } : status);
       // Keep trying while the node or its daemon may come back; a credential or host-key problem needs the user.
       if (attempt > 0 && (status.state === 'unreachable' || status.state === 'docker-unavailable') && !this.closed) this.scheduleRetry(attempt + 1);
@@ -206,6 +230,7 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
   }
 
   private onLost(message = 'The connection dropped; reconnecting.'): void {
+    log.warn('link', `${this.bookmark.name}: ${message}`);
     this.teardown();
     this.connection = null;
     this.docker = null;
@@ -258,7 +283,7 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
         stream.on('end', ended);
         stream.on('error', ended);
       },
-      () => undefined,
+      log.ignored('link', `${this.bookmark.name}: Docker's event stream`),
     );
     this.gpuTimer = setInterval(() => void this.refreshGpus(connection), GPU_POLL_MS);
     this.gpuTimer.unref();
@@ -268,7 +293,9 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
     if (!this.inventory) return;
     // Reads can overlap (die, then destroy): only the newest read may land.
     const generation = ++this.sessionReads;
-    const sessions = await readSessions(docker).catch(() => null);
+    const sessions = await readSessions(docker).catch(
+      (error: unknown) => (log.debug('link', `${this.bookmark.name}: reading sessions failed`, error), null),
+    );
     if (!sessions || generation !== this.sessionReads || !this.inventory) return;
     this.inventory = this.withIdle(this.inventory, this.inventory.gpus, sessions, false);
     this.emit('changed');
@@ -276,7 +303,9 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
 
   private async refreshGpus(connection: SshConnection): Promise<void> {
     if (!this.inventory) return;
-    const reading = await readGpus(connection).catch(() => null);
+    const reading = await readGpus(connection).catch(
+      (error: unknown) => (log.debug('link', `${this.bookmark.name}: reading GPUs failed`, error), null),
+    );
     if (!reading) return;
     this.inventory = { ...this.withIdle(this.inventory, reading.gpus, this.inventory.sessions), nvidiaHook: reading.nvidiaHook };
     this.emit('changed');

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
-import ssh2 from 'ssh2';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
-import type { Bookmark, HostKeyInfo } from '../../app/contract';
-import { ConnectError } from './connect-error';
-import type { HostKeys, HostKeyVerdict } from './host-keys';
-import { authFor, authRefused } from './ssh-auth';
+import type { Bookmark } from '../../app/contract';
+import type { HostKeys } from './host-keys';
+import { log } from '../log/log';
+import { NodeChannel } from './node-channel';
+import { betweenMarkers, commandLine, markedScript, newMarker, streamScript } from './node-command';
 import type { Secrets } from './secrets';
+import { connectClient } from './ssh-client';
+import { NodeCommandError } from './node-command-error';
 
 export interface SshTarget {
   bookmark: Bookmark;
@@ -21,18 +23,31 @@ export interface ExecResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** What the login shell and rc files printed before the script ran. */
+  preamble: string;
 }
 
-const KEEPALIVE_MS = 15_000;
+export interface RunOptions {
+  /** What the command is for, in words: "read the GPUs". Failures name it. */
+  what?: string;
+  signal?: AbortSignal;
+}
+
 const EXEC_OUTPUT_LIMIT = 4 * 1024 * 1024;
+/** sshd's MaxSessions counts session channels per connection (10 by default); past it Berth opens more connections, up to this many in all. */
+const MAX_CONNECTIONS = 8;
 
 /**
  * One SSH connection to one node: every Docker call, terminal and file transfer on the node is a
- * channel inside it. The host key is checked before any credential goes out; a key that is not
- * known makes the attempt fail with the key's fingerprint for the user to judge.
+ * channel inside it. Commands go through the one helper in node-command.ts. When the node refuses
+ * a further session channel (sshd's MaxSessions), the channel goes over another connection to the
+ * same node, made with the same checked host key and the same credentials.
  */
-export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
+export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; overflow: [number] }> {
   private client: Client | null = null;
+  /** Further connections, opened only when the node refuses more session channels on the ones there are. */
+  private readonly extras: Client[] = [];
+  private opening: Promise<Client> | null = null;
   private sftpSession: Promise<SFTPWrapper> | null = null;
   private closing = false;
   /** The key the server presented on the last attempt, kept so the user can accept exactly that one. */
@@ -46,68 +61,18 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
     return this.target.bookmark;
   }
 
+  /** How many SSH connections to the node this one uses (more than one past sshd's MaxSessions). */
+  get connectionCount(): number {
+    return this.client ? 1 + this.extras.length : 0;
+  }
+
   async open(): Promise<void> {
-    const { bookmark, via, hostKeys, secrets } = this.target;
-    const sock = via ? await via.forwardOut(bookmark.host, bookmark.port) : undefined;
-    let verdict: HostKeyVerdict | null = null;
-    let authProblem: ConnectError | null = null;
-    let authTried = false;
-
-    // ssh2 is CommonJS without static named exports, so Node's ESM loader sees only its default export.
-    const client = new ssh2.Client();
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => {
-        // Terminal keystrokes are tiny writes: Nagle's algorithm would hold each behind the last one's ACK.
-        client.setNoDelay(true);
-        resolve();
-      });
-      // on, not once: ssh2 can report a second error (the socket closing) after the first.
-      client.on('error', (error: Error & { level?: string; code?: string }) => {
-        client.end();
-        reject(authProblem ?? this.explain(error, verdict));
-      });
-      client.connect({
-        host: bookmark.host,
-        port: bookmark.port,
-        username: bookmark.user,
-        ...(sock ? { sock } : {}),
-        readyTimeout: this.target.readyTimeoutMs ?? 15_000,
-        keepaliveInterval: KEEPALIVE_MS,
-        keepaliveCountMax: 3,
-        hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-          this.presentedKey = Buffer.from(key);
-          hostKeys.check(bookmark.host, bookmark.port, key).then(
-            (result) => {
-              verdict = result;
-              verify(result.verdict === 'known');
-            },
-            () => verify(false),
-          );
-        },
-        // Called only once the host key has passed, as OpenSSH asks for a password only then.
-        // The bookmark names one method; once it has been tried, there is nothing more to try.
-        authHandler: (_methodsLeft, _partialSuccess, next) => {
-          const stop = next as unknown as (done: false) => void;
-          if (authTried) return stop(false);
-          authTried = true;
-          authFor(bookmark, secrets).then(next, (error: unknown) => {
-            authProblem = error instanceof ConnectError ? error : new ConnectError({ state: 'auth-failed', message: String(error) });
-            stop(false);
-          });
-        },
-      });
-    }).catch(async (error: unknown) => {
-      if (error instanceof ConnectError && error.status.state === 'auth-failed' && bookmark.auth.kind !== 'key' && bookmark.auth.kind !== 'agent') {
-        await secrets.forget(bookmark.name, 'password');
-        throw new ConnectError({ state: 'needs-secret', secret: 'password', message: error.message });
-      }
-      throw error;
-    });
-
+    const client = await connectClient(this.target, (key) => (this.presentedKey = key));
     this.client = client;
     client.on('close', () => {
       this.client = null;
       this.sftpSession = null;
+      for (const extra of this.extras.splice(0)) extra.end();
       if (!this.closing) this.emit('lost', undefined);
     });
     client.on('error', () => undefined);
@@ -116,6 +81,7 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
   /** Ends the connection on purpose; no 'lost' follows. */
   close(): void {
     this.closing = true;
+    for (const extra of this.extras.splice(0)) extra.end();
     this.client?.end();
     this.client = null;
   }
@@ -133,38 +99,79 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
     return this.channel((client, done) => client.openssh_forwardOutStreamLocal(socketPath, done));
   }
 
-  /** A command channel; `command` must be Berth's own constant text or built from validated tokens. */
-  execChannel(command: string): Promise<ClientChannel> {
-    return this.channel((client, done) => client.exec(command, done));
-  }
-
-  async exec(command: string): Promise<ExecResult> {
-    const channel = await this.execChannel(command);
-    return new Promise((resolve) => {
+  /** Runs a fixed POSIX sh script with its arguments (see node-command.ts) and reads what it printed. */
+  async run(script: string, args: readonly string[] = [], options: RunOptions = {}): Promise<ExecResult> {
+    const marker = newMarker();
+    let code: number | null = null;
+    // The exit status may arrive in the same read as the channel's confirmation, before any await
+    // here returns: its listener goes on inside the callback.
+    const channel = await this.sessionChannel<ClientChannel>((client, done) =>
+      client.exec(commandLine(markedScript(script), [marker, ...args]), (error, opened) => {
+        opened?.on('exit', (exitCode: number | null) => (code = exitCode));
+        done(error, opened);
+      }),
+    );
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       let stdout = '';
       let stderr = '';
-      let code: number | null = null;
+      const onAbort = (): void => void channel.close();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       channel.on('data', (chunk: Buffer) => {
         if (stdout.length < EXEC_OUTPUT_LIMIT) stdout += chunk.toString('utf8');
       });
       channel.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < EXEC_OUTPUT_LIMIT) stderr += chunk.toString('utf8');
       });
-      channel.on('exit', (exitCode: number | null) => (code = exitCode));
-      channel.on('close', () => resolve({ code, stdout, stderr }));
+      channel.on('close', () => {
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve({ code, stdout, stderr });
+      });
     });
+    const out = betweenMarkers(result.stdout, marker);
+    const err = betweenMarkers(result.stderr, marker);
+    if (!out) {
+      // The script never started: the login shell itself refused (nologin, a broken rc file).
+      const said = (result.stderr + result.stdout).trim().slice(-500);
+      throw new NodeCommandError(this.bookmark.name, options.what ?? 'run a command', {
+        code: result.code,
+        detail: `your login shell on ${this.bookmark.name} did not run /bin/sh${said ? `; it said: ${said}` : ''}`,
+        advice: 'Check that your account there has a working login shell (`getent passwd $USER`) and that your rc files do not exit.',
+      });
+    }
+    return { code: result.code, stdout: out.output, stderr: err?.output ?? result.stderr, preamble: out.preamble };
+  }
+
+  /** Like run, but a non-zero exit is a NodeCommandError naming what failed and what it said. */
+  async runOk(script: string, args: readonly string[], options: RunOptions & { what: string; advice?: string }): Promise<ExecResult> {
+    const result = await this.run(script, args, options);
+    if (result.code !== 0) {
+      throw new NodeCommandError(this.bookmark.name, options.what, {
+        code: result.code,
+        detail: result.stderr.trim() || result.stdout.trim(),
+        ...(options.advice ? { advice: options.advice } : {}),
+      });
+    }
+    return result;
+  }
+
+  /** A long-running script whose channel is the stream (Docker's API over dial-stdio, a lock holder). */
+  async stream(script: string, args: readonly string[] = []): Promise<NodeChannel> {
+    const marker = newMarker();
+    // Wrapped inside the callback, so nothing the command prints first can pass unseen.
+    return this.sessionChannel<NodeChannel>((client, done) =>
+      client.exec(commandLine(streamScript(script), [marker, ...args]), (error, opened) => done(error, opened && new NodeChannel(opened, marker))),
+    );
   }
 
   sftp(): Promise<SFTPWrapper> {
-    this.sftpSession ??= this.channel<SFTPWrapper>((client, done) => client.sftp(done)).catch((error: unknown) => {
+    this.sftpSession ??= this.sessionChannel<SFTPWrapper>((client, done) => client.sftp(done)).catch((error: unknown) => {
       this.sftpSession = null;
       throw error;
     });
     return this.sftpSession;
   }
 
-  private channel<T>(open: (client: Client, done: (error: Error | undefined, channel: T) => void) => void): Promise<T> {
-    const client = this.client;
+  private channel<T>(open: (client: Client, done: (error: Error | undefined, channel: T) => void) => void, client = this.client): Promise<T> {
     if (!client) return Promise.reject(new Error(`Not connected to ${this.bookmark.name}.`));
     return new Promise((resolve, reject) => {
       try {
@@ -175,58 +182,71 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined] }> {
     });
   }
 
-  private explain(error: Error & { level?: string; code?: string }, verdict: HostKeyVerdict | null): ConnectError {
-    const { bookmark } = this.target;
-    const where = `${bookmark.host}:${bookmark.port}`;
-    if (verdict && verdict.verdict !== 'known') return hostKeyError(bookmark, verdict.verdict, verdict.key);
-    if (error.level === 'client-authentication') return new ConnectError({ state: 'auth-failed', message: authRefused(bookmark) });
-    if (error.level === 'client-timeout') {
-      return new ConnectError({
-        state: 'unreachable',
-        message: `${where} did not answer within ${(this.target.readyTimeoutMs ?? 15_000) / 1000} s. Check the address, the VPN, and that the node is up.`,
-      });
+  /**
+   * A session channel (exec, sftp): these count against sshd's MaxSessions. OpenSSH refuses one
+   * past the limit with a bare "open failed"; then the next connection is tried, and a new one
+   * made when all are full.
+   */
+  private async sessionChannel<T>(open: (client: Client, done: (error: Error | undefined, channel: T) => void) => void): Promise<T> {
+    const primary = this.client;
+    if (!primary) throw new Error(`Not connected to ${this.bookmark.name}.`);
+    let lastError: Error | undefined;
+    for (const client of [primary, ...this.extras]) {
+      try {
+        return await this.channel(open, client);
+      } catch (error) {
+        if (!refusedSession(error)) throw error;
+        lastError = error as Error;
+      }
     }
-    switch (error.code) {
-      case 'ECONNREFUSED':
-        return new ConnectError({
-          state: 'unreachable',
-          message: `Nothing accepts SSH connections at ${where} (connection refused). Check the host and port, and that sshd runs on the node.`,
-        });
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-        return new ConnectError({
-          state: 'unreachable',
-          message: `The host name ${bookmark.host} could not be resolved. Check its spelling, or your VPN and DNS.`,
-        });
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-      case 'ETIMEDOUT':
-        return new ConnectError({
-          state: 'unreachable',
-          message: `${where} cannot be reached (${error.code}). Check the address, the VPN, and that the node is up.`,
-        });
-      default:
-        return new ConnectError({ state: 'unreachable', message: `The SSH connection to ${where} failed: ${error.message}.` });
+    if (this.connectionCount >= MAX_CONNECTIONS) throw this.tooManySessions(lastError);
+    let extra: Client;
+    try {
+      extra = await this.openExtra();
+    } catch (error) {
+      log.warn('ssh', `${this.bookmark.name}: a further connection was refused`, error);
+      throw this.tooManySessions(lastError);
     }
+    try {
+      return await this.channel(open, extra);
+    } catch (error) {
+      if (refusedSession(error)) throw this.tooManySessions(error as Error);
+      throw error;
+    }
+  }
+
+  private openExtra(): Promise<Client> {
+    // Many channels may overflow at once: they share one new connection.
+    this.opening ??= connectClient(this.target, () => undefined)
+      .then((client) => {
+        if (!this.client) {
+          client.end();
+          throw new Error(`Not connected to ${this.bookmark.name}.`);
+        }
+        this.extras.push(client);
+        client.on('close', () => {
+          const at = this.extras.indexOf(client);
+          if (at >= 0) this.extras.splice(at, 1);
+        });
+        client.on('error', () => undefined);
+        log.info('ssh', `${this.bookmark.name}: the node refused a further channel (sshd MaxSessions); opened connection ${this.connectionCount}`);
+        this.emit('overflow', this.connectionCount);
+        return client;
+      })
+      .finally(() => (this.opening = null));
+    return this.opening;
+  }
+
+  private tooManySessions(cause: Error | undefined): NodeCommandError {
+    return new NodeCommandError(this.bookmark.name, 'open another channel', {
+      code: null,
+      detail: `the node refused it (${cause?.message ?? 'open failed'}) on all ${this.connectionCount} connections Berth has there`,
+      advice:
+        "sshd's MaxSessions limits channels per connection. Close some terminals or forwards, or ask the node's administrator to raise MaxSessions in sshd_config.",
+    });
   }
 }
 
-function hostKeyError(bookmark: Bookmark, verdict: 'unknown' | 'changed' | 'revoked', key: HostKeyInfo): ConnectError {
-  const node = `${bookmark.name} (${bookmark.host}:${bookmark.port})`;
-  if (verdict === 'unknown') {
-    return new ConnectError({
-      state: 'host-key-unknown',
-      hostKey: key,
-      message: `The authenticity of ${node} can't be established. Its ${key.type} key fingerprint is ${key.fingerprint}. Check it with the node's administrator before you accept it.`,
-    });
-  }
-  const expected = key.expected?.join(', ') ?? 'a revoked key';
-  return new ConnectError({
-    state: 'host-key-changed',
-    hostKey: key,
-    message:
-      verdict === 'revoked'
-        ? `The host key of ${node} (${key.fingerprint}) is marked @revoked in known_hosts. Berth will not connect.`
-        : `WARNING: the host key of ${node} has changed. It is now ${key.type} ${key.fingerprint}; Berth knew ${expected}. Someone may be intercepting the connection, or the node was reinstalled. Berth will not connect. If the node's administrator confirms the new key, remove the old one (ssh-keygen -R "${bookmark.port === 22 ? bookmark.host : `[${bookmark.host}]:${bookmark.port}`}", and from Berth's known_hosts) and connect again.`,
-  });
+function refusedSession(error: unknown): boolean {
+  return error instanceof Error && /open failed|administratively prohibited/i.test(error.message);
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BerthError, describeIssues } from '../../app/contract';
 import type { StreamRef } from '../../app/contract';
 import type { Readable } from 'node:stream';
+import { log } from '../log/log';
 
 /** The shape every contract has: a map of call names to parameter and result schemas. */
 export type ContractShape = Record<string, { params: z.ZodType; result: z.ZodType }>;
@@ -59,17 +60,17 @@ export class Dispatcher<C extends ContractShape> implements CallRunner {
       if (error instanceof BerthError) throw error;
       if (ctx.signal.aborted) throw new BerthError('cancelled', `${method} was cancelled.`);
       const reason = error instanceof Error ? error.message : String(error);
-      console.error(`berth: ${method} failed:`, error);
+      log.error('rpc', `${method} failed unexpectedly`, error);
       throw new BerthError(
         'internal',
-        `${method} failed unexpectedly: ${reason}. This is a bug in Berth; please report it with the steps that led here.`,
+        `${method} failed unexpectedly: ${reason}. This is a bug in Berth; please report it with the steps that led here (Berth's log, berth.log in its config folder, has the details).`,
       );
     }
 
     const checked = spec.result.safeParse(value);
     if (!checked.success) {
       const issues = describeIssues(checked.error, 'result');
-      console.error(`berth: ${method} produced a malformed result:`, issues);
+      log.error('rpc', `${method} produced a malformed result: ${issues.join('; ')}`);
       throw new BerthError('internal', `${method} produced a malformed result (${issues.join('; ')}). This is a bug in Berth; please report it.`);
     }
     return checked.data;

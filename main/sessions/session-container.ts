@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { DockerInventory, SessionInfo } from '../../app/contract';
-import { LABELS } from '../../app/domain/labels';
+import { isSessionContainer, LABELS } from '../../app/domain/labels';
 
 /** Further labels Berth keeps on a session's container, beside the shared ones in app/domain/labels. */
 export const SESSION_LABELS = {
@@ -59,6 +59,11 @@ export function sessionFromContainer(
   return session;
 }
 
+/** The sessions' containers; copies that inherited a session's labels from an image are left out (see isSessionContainer). */
 export async function findContainers(docker: Docker, filter: { session?: string } = {}): Promise<Docker.ContainerInfo[]> {
-  return docker.listContainers({ all: true, filters: { label: [filter.session ? `${LABELS.session}=${filter.session}` : LABELS.session] } });
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [filter.session ? `${LABELS.session}=${filter.session}` : LABELS.session] },
+  });
+  return containers.filter((container) => isSessionContainer(container.Labels, container.Names));
 }

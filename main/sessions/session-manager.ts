@@ -3,13 +3,12 @@ import type Docker from 'dockerode';
 import { ulid } from 'ulid';
 import { BerthError } from '../../app/contract';
 import type { HistoryEntry, SessionInfo, SessionProgress, SessionSpec } from '../../app/contract';
-import { holdsGpus } from '../../app/domain/gpus';
-import { readGpus, readSessions } from '../nodes/inventory';
 import type { LibraryAccess } from '../library/library';
 import type { NodeLink } from '../nodes/node-link';
 import type { NodeManager } from '../nodes/node-manager';
 import { createSession } from './create-session';
-import { liveTickets } from './node-lock';
+import { GpuLedger } from './gpu-ledger';
+import { log } from '../log/log';
 import type { HistoryStore } from './history-store';
 import { findContainers, sessionFromContainer } from './session-container';
 
@@ -153,12 +152,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
   }
 
   async availability(node: string): Promise<{ free: number; total: number; waiting: number }> {
-    const link = await this.nodes.connected(node);
-    const ssh = link.ssh;
-    if (!ssh) throw new BerthError('unavailable', `${node} is not connected.`);
-    const [reading, sessions, tickets] = await Promise.all([readGpus(ssh), readSessions(await link.dockerClient()), liveTickets(ssh)]);
-    const held = new Set(sessions.filter(holdsGpus).flatMap((session) => session.gpus));
-    return { free: reading.gpus.filter((gpu) => !held.has(gpu.uuid)).length, total: reading.gpus.length, waiting: tickets.length };
+    return (await GpuLedger.of(await this.nodes.connected(node))).availability();
   }
 
   history(): Promise<HistoryEntry[]> {
@@ -180,13 +174,11 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
   private async fitsElsewhere(gpus: number): Promise<string[]> {
     const fits = await Promise.all(
       this.nodes.connectedLinks().map(async (link) => {
-        const ssh = link.ssh;
-        if (!ssh) return null;
         try {
-          const [reading, sessions] = await Promise.all([readGpus(ssh), readSessions(await link.dockerClient())]);
-          const held = new Set(sessions.filter(holdsGpus).flatMap((session) => session.gpus));
-          return reading.gpus.filter((gpu) => !held.has(gpu.uuid)).length >= gpus ? link.bookmark.name : null;
-        } catch {
+          const { free } = await (await GpuLedger.of(link)).state();
+          return free.length >= gpus ? link.bookmark.name : null;
+        } catch (error) {
+          log.debug('sessions', `${link.bookmark.name}: could not read its GPUs for placement`, error);
           return null;
         }
       }),

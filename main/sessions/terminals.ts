@@ -11,6 +11,7 @@ import type { SshConnection } from '../nodes/ssh-connection';
 import { LOGIN_SHELL } from './default-shell';
 import type { FoundSession, SessionManager } from './session-manager';
 import { whenConnected } from './when-connected';
+import { log } from '../log/log';
 
 /** How much of the session's recent output a new attach shows before live output. */
 const REATTACH_TAIL_LINES = 500;
@@ -292,7 +293,7 @@ async function hangUp(link: NodeLink, execId: string): Promise<boolean> {
   const ssh = link.ssh;
   // The exec's process runs as the SSH user, so the SSH user may end it; the pid is Docker's integer.
   if (!info.Running || !Number.isInteger(info.Pid) || info.Pid <= 1 || !ssh) return false;
-  await ssh.exec(`kill -HUP ${info.Pid}`).catch(() => undefined);
+  await ssh.run('kill -HUP "$1"', [String(info.Pid)], { what: 'hang up a terminal' }).catch(log.ignored('terminals', 'hanging up an orphaned exec'));
   return true;
 }
 
