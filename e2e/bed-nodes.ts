@@ -1,4 +1,4 @@
-import type { TestRegistryInfo } from './testbed/registry';
+import type { TestAnonymousRegistryInfo, TestRegistryInfo } from './testbed/registry';
 import { testNode } from './testbed/test-node';
 import type { TestNode, TestNodeInfo } from './testbed/test-node';
 
@@ -10,9 +10,16 @@ export function bedNode(name: string): TestNode {
   return testNode(info);
 }
 
-/** The bed's registry, which the specs use as the team's image library. */
+/** The bed's registry with a login, which the specs use as the team's image library. */
 export function bedRegistry(): TestRegistryInfo {
   const raw = process.env.BERTH_E2E_REGISTRY;
   if (!raw) throw new Error('The test bed has no registry: run the specs through `npm run e2e`.');
   return JSON.parse(raw) as TestRegistryInfo;
+}
+
+/** The bed's registry that needs no login, as on a cluster's private network. */
+export function bedAnonymousRegistry(): TestAnonymousRegistryInfo {
+  const raw = process.env.BERTH_E2E_ANONYMOUS_REGISTRY;
+  if (!raw) throw new Error('The test bed has no anonymous registry: run the specs through `npm run e2e`.');
+  return JSON.parse(raw) as TestAnonymousRegistryInfo;
 }

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startBed } from '../e2e/testbed/bed';
-import type { TestRegistryInfo } from '../e2e/testbed/registry';
+import type { TestAnonymousRegistryInfo, TestRegistryInfo } from '../e2e/testbed/registry';
+import { nodeInfo } from '../e2e/testbed/test-node';
 import type { TestNodeInfo } from '../e2e/testbed/test-node';
 
 declare module 'vitest' {
@@ -8,6 +9,7 @@ declare module 'vitest' {
     localDockerSocket: string;
     testNodes: TestNodeInfo[];
     registry: TestRegistryInfo;
+    anonymousRegistry: TestAnonymousRegistryInfo;
   }
 }
 
@@ -16,9 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const bed = await startBed();
   project.provide('localDockerSocket', bed.localDockerSocket);
   project.provide('registry', bed.registry);
-  project.provide(
-    'testNodes',
-    bed.nodes.map(({ name, host, port, dir, dockerSocket, gpus }) => ({ name, host, port, dir, dockerSocket, gpus })),
-  );
+  project.provide('anonymousRegistry', bed.anonymousRegistry);
+  project.provide('testNodes', bed.nodes.map(nodeInfo));
   return () => bed.stop();
 }

@@ -26,7 +26,7 @@ export function readPid(file: string): number | null {
 
 /** Stops every daemon whose pid file sits in `dir` or its test nodes' folders, then removes it. */
 export function clearBedDir(dir: string): void {
-  const names = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : [];
+  const names = namesIn(dir);
   for (const name of names) {
     if (!name.endsWith('.pid') || name === 'owner.pid' || name.includes('/docker/')) continue;
     const pid = readPid(join(dir, name));
@@ -41,6 +41,16 @@ export function clearBedDir(dir: string): void {
     }
   }
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** Every name under `dir`; none when another run is clearing it at the same time (a folder vanished mid-walk). */
+function namesIn(dir: string): string[] {
+  try {
+    return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : [];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 export function newBedDir(): string {

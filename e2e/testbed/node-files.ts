@@ -1,56 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gpuCsv, NOOP_HOOK, nvidiaSmiScript } from './stand-ins';
 import type { StandInGpu } from './stand-ins';
-import { passwordOf, TEST_USERS } from './users';
-import type { TestUserName } from './users';
-
-/** Bob's key has a passphrase, so both kinds of key file are tested. */
-export const KEY_PASSPHRASES: Partial<Record<TestUserName, string>> = { bob: 'bob-key-passphrase' };
-
-function keygen(file: string, passphrase: string, comment: string): void {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', comment, '-f', file]);
-}
-
-function passwordHash(password: string): string {
-  return execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: password, encoding: 'utf8' }).trim();
-}
-
-/**
- * The node's own /etc/passwd, /etc/group and /etc/shadow (the host's plus the test users) and
- * /home, bind-mounted inside the node's mount namespace, so each node has its own users and homes.
- */
-export function writeUsers(dir: string): void {
-  const etc = join(dir, 'etc');
-  mkdirSync(etc, { recursive: true });
-  const passwd = readFileSync('/etc/passwd', 'utf8').trimEnd().split('\n');
-  const shadow = readFileSync('/etc/shadow', 'utf8').trimEnd().split('\n');
-  const group = readFileSync('/etc/group', 'utf8').trimEnd().split('\n');
-  const dockerMembers = TEST_USERS.filter((u) => u.docker).map((u) => u.name);
-  const withDocker = group.map((line) => (line.startsWith('docker:') ? `${line}${line.endsWith(':') ? '' : ','}${dockerMembers.join(',')}` : line));
-
-  for (const user of TEST_USERS) {
-    passwd.push(`${user.name}:x:${user.uid}:${user.uid}:${user.name}:/home/${user.name}:/bin/bash`);
-    shadow.push(`${user.name}:${passwordHash(passwordOf(user.name))}:19000:0:99999:7:::`);
-    withDocker.push(`${user.name}:x:${user.uid}:`);
-
-    const home = join(dir, 'home', user.name);
-    mkdirSync(join(home, '.ssh'), { recursive: true });
-    const key = join(dir, 'keys', user.name);
-    mkdirSync(join(dir, 'keys'), { recursive: true });
-    keygen(key, KEY_PASSPHRASES[user.name] ?? '', `${user.name}@berth-test`);
-    writeFileSync(join(home, '.ssh', 'authorized_keys'), readFileSync(`${key}.pub`));
-    chmodSync(join(home, '.ssh'), 0o700);
-    chmodSync(join(home, '.ssh', 'authorized_keys'), 0o600);
-    for (const path of [home, join(home, '.ssh'), join(home, '.ssh', 'authorized_keys')]) chownSync(path, user.uid, user.uid);
-  }
-  if (!withDocker.some((line) => line.startsWith('docker:')))
-    throw new Error('The host has no docker group: install docker.io (scripts/install-test-deps.sh).');
-  writeFileSync(join(etc, 'passwd'), passwd.join('\n') + '\n');
-  writeFileSync(join(etc, 'group'), withDocker.join('\n') + '\n');
-  writeFileSync(join(etc, 'shadow'), shadow.join('\n') + '\n', { mode: 0o640 });
-}
+import { keygen } from './user-files';
 
 export function writeHostKey(dir: string): string {
   const key = join(dir, 'ssh', 'host_ed25519');
@@ -64,15 +17,22 @@ export function writeGpus(dir: string, gpus: StandInGpu[]): void {
   writeFileSync(join(dir, 'gpus.csv'), gpuCsv(gpus), { mode: 0o644 });
 }
 
-export function writeStandIns(dir: string, gpus: StandInGpu[]): void {
+/** Without the hook, dockerd (which looks for it on its PATH when it starts) refuses GPU requests, as on a node set up without it. */
+export function writeStandIns(dir: string, gpus: StandInGpu[], nvidiaHook: boolean): void {
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   writeGpus(dir, gpus);
   if (gpus.length > 0) writeFileSync(join(bin, 'nvidia-smi'), nvidiaSmiScript(join(dir, 'gpus.csv')), { mode: 0o755 });
-  writeFileSync(join(bin, 'nvidia-container-runtime-hook'), NOOP_HOOK, { mode: 0o755 });
+  if (nvidiaHook) writeFileSync(join(bin, 'nvidia-container-runtime-hook'), NOOP_HOOK, { mode: 0o755 });
 }
 
-export function writeSshdConfig(dir: string, port: number, hostKey: string, allowStreamLocal: boolean): string {
+export interface SshdLimits {
+  allowStreamLocal: boolean;
+  /** Channels per connection; OpenSSH's default is 10, the bed's nodes allow 200 unless told otherwise. */
+  maxSessions: number;
+}
+
+export function writeSshdConfig(dir: string, port: number, hostKey: string, { allowStreamLocal, maxSessions }: SshdLimits): string {
   const file = join(dir, 'ssh', 'sshd_config');
   writeFileSync(
     file,
@@ -95,16 +55,42 @@ export function writeSshdConfig(dir: string, port: number, hostKey: string, allo
       'Subsystem sftp internal-sftp',
       'LogLevel VERBOSE',
       'MaxStartups 100:30:200',
-      'MaxSessions 200',
+      `MaxSessions ${maxSessions}`,
       '',
     ].join('\n'),
   );
   return file;
 }
 
-/** Runs inside the node's mount namespace: private /run, the node's users and homes, then its daemons. */
-export function writeInit(dir: string, sshdConfig: string, bridge: string): string {
+/** Rocky Linux 9's /etc/os-release, as a RHEL-family node has it. */
+export const ROCKY_OS_RELEASE = [
+  'NAME="Rocky Linux"',
+  'VERSION="9.4 (Blue Onyx)"',
+  'ID="rocky"',
+  'ID_LIKE="rhel centos fedora"',
+  'VERSION_ID="9.4"',
+  'PLATFORM_ID="platform:el9"',
+  'PRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"',
+  'ANSI_COLOR="0;32"',
+  'CPE_NAME="cpe:/o:rocky:rocky:9::baseos"',
+  'HOME_URL="https://rockylinux.org/"',
+  'REDHAT_SUPPORT_PRODUCT="Rocky Linux"',
+  'REDHAT_SUPPORT_PRODUCT_VERSION="9.4"',
+  '',
+].join('\n');
+
+// /etc/os-release is a symlink on Debian: the bind lands on its target, so both names say Rocky.
+const OS_RELEASE_MOUNT = 'mount --bind "$D/etc/os-release" /etc/os-release\n';
+
+/**
+ * Runs inside the node's mount namespace: private /run, /dev/shm and /var/tmp, the node's users and
+ * homes, then its daemons. On Debian /run/lock is world-writable and sticky (1777); on RHEL, Rocky and
+ * Alma it is 0755 root, so only root may create there. /dev/shm and /var/tmp are 1777 on both.
+ */
+export function writeInit(dir: string, sshdConfig: string, bridge: string, rhel: boolean): string {
   const file = join(dir, 'init.sh');
+  if (rhel) writeFileSync(join(dir, 'etc', 'os-release'), ROCKY_OS_RELEASE, { mode: 0o644 });
+  mkdirSync(join(dir, 'var-tmp'), { recursive: true, mode: 0o1777 });
   writeFileSync(
     file,
     `#!/bin/sh
@@ -114,9 +100,13 @@ mount -t tmpfs tmpfs /run
 mkdir -p /run/sshd
 for f in passwd group shadow; do mount --bind "$D/etc/$f" "/etc/$f"; done
 mount --bind "$D/home" /home
-# Where Berth keeps its GPU queue on a node (/run/lock is the FHS lock folder, world-writable and sticky).
-mkdir -m 1777 /run/lock
-PATH="$D/bin:$PATH" dockerd --host=unix:///var/run/docker.sock --host="unix://$D/docker.sock" \\
+# Node-local, so a lock one node keeps there is not another node's.
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+chmod 1777 "$D/var-tmp"
+mount --bind "$D/var-tmp" /var/tmp
+# Where Berth keeps its GPU queue on a node (/run/lock is the FHS lock folder).
+mkdir -m ${rhel ? '0755' : '1777'} /run/lock
+${rhel ? OS_RELEASE_MOUNT : ''}PATH="$D/bin:$PATH" dockerd --host=unix:///var/run/docker.sock --host="unix://$D/docker.sock" \\
   --data-root="$D/docker" --exec-root="$D/x" --pidfile="$D/dockerd.pid" \\
   --bridge='${bridge}' --iptables=false --ip-masq=false --ip6tables=false >"$D/dockerd.log" 2>&1 &
 /usr/sbin/sshd -D -f '${sshdConfig}' -E "$D/sshd.log" &

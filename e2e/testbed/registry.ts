@@ -12,7 +12,17 @@ export interface TestRegistryInfo {
   password: string;
 }
 
+/** A registry anyone on the network may pull from and push to, as on a cluster's private network. */
+export interface TestAnonymousRegistryInfo {
+  /** host:port, as Docker references name a registry. */
+  address: string;
+}
+
 export interface TestRegistry extends TestRegistryInfo {
+  stop(): Promise<void>;
+}
+
+export interface TestAnonymousRegistry extends TestAnonymousRegistryInfo {
   stop(): Promise<void>;
 }
 
@@ -26,10 +36,21 @@ const PASSWORD = 'library-pass';
  * network, and Docker talks plain HTTP to registries on 127.0.0.0/8 without being told.
  */
 export async function startRegistry(dir: string): Promise<TestRegistry> {
-  mkdirSync(join(dir, 'data'), { recursive: true });
-  const port = await freePort();
+  mkdirSync(dir, { recursive: true });
   const htpasswd = execFileSync('htpasswd', ['-nbB', USER, PASSWORD], { encoding: 'utf8' });
   writeFileSync(join(dir, 'htpasswd'), htpasswd);
+  const registry = await serveRegistry(dir, `auth: { htpasswd: { realm: berth-test, path: ${join(dir, 'htpasswd')} } }`);
+  return { ...registry, username: USER, password: PASSWORD };
+}
+
+/** The same registry without any auth section: every request is answered, with no login. */
+export function startAnonymousRegistry(dir: string): Promise<TestAnonymousRegistry> {
+  return serveRegistry(dir, undefined);
+}
+
+async function serveRegistry(dir: string, auth: string | undefined): Promise<TestAnonymousRegistry> {
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const port = await freePort();
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
@@ -40,7 +61,7 @@ export async function startRegistry(dir: string): Promise<TestRegistry> {
       `  filesystem: { rootdirectory: ${join(dir, 'data')} }`,
       '  delete: { enabled: true }',
       `http: { addr: "127.0.0.1:${port}" }`,
-      `auth: { htpasswd: { realm: berth-test, path: ${join(dir, 'htpasswd')} } }`,
+      ...(auth ? [auth] : []),
       '',
     ].join('\n'),
   );
@@ -64,8 +85,6 @@ export async function startRegistry(dir: string): Promise<TestRegistry> {
 
   return {
     address: `127.0.0.1:${port}`,
-    username: USER,
-    password: PASSWORD,
     stop(): Promise<void> {
       if (child.pid !== undefined && isAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
       return Promise.resolve();

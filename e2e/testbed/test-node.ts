@@ -8,10 +8,11 @@ import { createBridge, removeBridge } from './bridge';
 import { bytesReceivedFrom, cutConnections } from './cut-connections';
 import { isAlive, readPid } from './bed-dirs';
 import { freePort } from './free-port';
-import { KEY_PASSPHRASES, writeGpus, writeHostKey, writeInit, writeSshdConfig, writeStandIns, writeUsers } from './node-files';
+import { writeGpus, writeHostKey, writeInit, writeSshdConfig, writeStandIns } from './node-files';
 import { standInGpus } from './stand-ins';
 import type { StandInGpu } from './stand-ins';
-import { passwordOf } from './users';
+import { KEY_PASSPHRASES, writeUsers } from './user-files';
+import { greetingsOf, loginShellOf, passwordOf } from './users';
 import type { TestUserName } from './users';
 
 export interface TestNodeOptions {
@@ -19,6 +20,12 @@ export interface TestNodeOptions {
   gpus: number;
   /** Off makes sshd refuse direct-streamlocal, as some hardened servers do. */
   allowStreamLocal?: boolean;
+  /** A RHEL-family node: /run/lock is 0755 root (only root may create there), /etc/os-release says Rocky Linux 9. */
+  rhel?: boolean;
+  /** sshd's MaxSessions, the channels one connection may hold (200 unless told; OpenSSH's own default is 10). */
+  maxSessions?: number;
+  /** Off leaves the NVIDIA container hook off dockerd's PATH (the stand-in nvidia-smi stays): Docker refuses GPU requests. */
+  nvidiaHook?: boolean;
 }
 
 /** What a test needs to know of a node; plain data, so it crosses from global setup to test workers. */
@@ -30,12 +37,26 @@ export interface TestNodeInfo {
   /** The node's Docker socket as seen from the test (the node's own users see /var/run/docker.sock). */
   dockerSocket: string;
   gpus: StandInGpu[];
+  /** What /etc/os-release says: Debian 12 as the machine, or Rocky Linux 9 on a RHEL-like node. */
+  os: 'debian' | 'rocky';
+  maxSessions: number;
+  nvidiaHook: boolean;
+}
+
+/** The plain-data part of a node, to hand from global setup to test workers. */
+export function nodeInfo(node: TestNodeInfo): TestNodeInfo {
+  const { name, host, port, dir, dockerSocket, gpus, os, maxSessions, nvidiaHook } = node;
+  return { name, host, port, dir, dockerSocket, gpus, os, maxSessions, nvidiaHook };
 }
 
 export interface TestNode extends TestNodeInfo {
   keyFile(user: TestUserName): string;
   keyPassphrase(user: TestUserName): string | undefined;
   password(user: TestUserName): string;
+  /** The user's login shell on every node, e.g. /usr/bin/fish. */
+  loginShell(user: TestUserName): string;
+  /** The lines the user's rc files print on stdout at every login, also for a plain `ssh user@node true`. */
+  greetings(user: TestUserName): string[];
   /** As OpenSSH prints it: "SHA256:…". */
   hostKeyFingerprint(): string;
   /** A new host key, as after a reinstall; sshd is told to re-read it. */
@@ -60,11 +81,14 @@ export async function startTestNode(dir: string, options: TestNodeOptions): Prom
   chmodSync(dir, 0o755);
   const port = await freePort();
   const gpus = standInGpus(options.gpus, options.name);
+  const rhel = options.rhel ?? false;
+  const maxSessions = options.maxSessions ?? 200;
+  const nvidiaHook = options.nvidiaHook ?? true;
   writeUsers(dir);
-  writeStandIns(dir, gpus);
+  writeStandIns(dir, gpus, nvidiaHook);
   const hostKey = writeHostKey(dir);
-  const sshdConfig = writeSshdConfig(dir, port, hostKey, options.allowStreamLocal ?? true);
-  const init = writeInit(dir, sshdConfig, createBridge(dir));
+  const sshdConfig = writeSshdConfig(dir, port, hostKey, { allowStreamLocal: options.allowStreamLocal ?? true, maxSessions });
+  const init = writeInit(dir, sshdConfig, createBridge(dir), rhel);
 
   const log = openSync(join(dir, 'init.log'), 'a');
   const holder = spawn('unshare', ['--mount', '--propagation', 'private', init], { stdio: ['ignore', log, log], detached: true });
@@ -78,7 +102,7 @@ export async function startTestNode(dir: string, options: TestNodeOptions): Prom
   await waitFor(`sshd of ${options.name}`, dir, () => sshBanner(port));
   await buildBaseImage(docker);
 
-  return testNode({ name: options.name, host: '127.0.0.1', port, dir, dockerSocket, gpus });
+  return testNode({ name: options.name, host: '127.0.0.1', port, dir, dockerSocket, gpus, os: rhel ? 'rocky' : 'debian', maxSessions, nvidiaHook });
 }
 
 /** The helpers for a running node, from its plain description. */
@@ -91,6 +115,8 @@ export function testNode(info: TestNodeInfo): TestNode {
     keyFile: (user) => join(dir, 'keys', user),
     keyPassphrase: (user) => KEY_PASSPHRASES[user],
     password: passwordOf,
+    loginShell: loginShellOf,
+    greetings: greetingsOf,
     hostKeyFingerprint: () => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`], { encoding: 'utf8' }).split(' ')[1] ?? '',
     async regenerateHostKey() {
       writeHostKey(dir);

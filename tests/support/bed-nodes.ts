@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import type { TestRegistryInfo } from '../../e2e/testbed/registry';
+import type { TestAnonymousRegistryInfo, TestRegistryInfo } from '../../e2e/testbed/registry';
 import { testNode } from '../../e2e/testbed/test-node';
 import type { TestNode } from '../../e2e/testbed/test-node';
 
@@ -10,7 +10,12 @@ export function bedNode(name: string): TestNode {
   return testNode(info);
 }
 
-/** The bed's registry: the team's image library in tests. */
+/** The bed's registry with a login: the team's image library in tests. */
 export function bedRegistry(): TestRegistryInfo {
   return inject('registry');
+}
+
+/** The bed's registry that needs no login, as on a cluster's private network. */
+export function bedAnonymousRegistry(): TestAnonymousRegistryInfo {
+  return inject('anonymousRegistry');
 }
