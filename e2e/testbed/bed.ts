@@ -34,7 +34,7 @@ export const DEFAULT_NODES: TestNodeOptions[] = [
   { name: 'gpu-n', gpus: 2 },
   { name: 'plain-a', gpus: 0, allowStreamLocal: false },
   { name: 'rhel-a', gpus: 2, rhel: true },
-  { name: 'tight-a', gpus: 0, maxSessions: 4 },
+  { name: 'tight-a', gpus: 0, maxSessions: 4, allowStreamLocal: false },
   { name: 'nohook-a', gpus: 2, nvidiaHook: false },
 ];
 

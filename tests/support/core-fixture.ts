@@ -8,6 +8,7 @@ import { createCore } from '../../main/core/create-core';
 import type { Core, CoreOptions } from '../../main/core/create-core';
 import type { CallContext } from '../../main/rpc/dispatcher';
 import type { TestNode } from '../../e2e/testbed/test-node';
+import type { TestUserName } from '../../e2e/testbed/users';
 
 /** What a transport passes with a call; `openStream` gets any byte stream the call opens. */
 export function callContext(openStream: CallContext['openStream'] = () => ({ stream: 'unused' })): CallContext {
@@ -51,7 +52,7 @@ export function coreFixture(options: Partial<CoreOptions> = {}): CoreFixture {
 export function bookmarkFor(
   node: TestNode,
   name: string,
-  user: 'alice' | 'bob' | 'carol',
+  user: TestUserName,
   auth: BookmarkInput['auth'],
   extra: Partial<BookmarkInput> = {},
 ): Bookmark {
