@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppInfo } from './app-info';
 import { Bookmark, BookmarkName } from './bookmarks';
-import { NodeList, NodeSummary } from './nodes';
+import { DoctorReport, NodeList, NodeSummary } from './nodes';
 import { HistoryEntry, Port, SessionInfo, SessionProgress, SessionSpec, RememberedTab, TerminalExit, TerminalKind, TerminalStatus } from './sessions';
 import { Settings, SettingsChange } from './settings';
 import { PortForward } from './forwards';
@@ -34,6 +34,8 @@ export const calls = {
   'nodes.connect': call(ByName, NodeSummary),
   /** Connects and reads the inventory afresh; fails with the reason when the node cannot be reached. */
   'nodes.show': call(ByName, NodeSummary),
+  /** Connects and checks what Berth needs of the node, one line each with a fix (`berth node doctor`). */
+  'nodes.doctor': call(ByName, DoctorReport),
   'nodes.add': call(z.object({ bookmark: Bookmark }).strict(), NodeSummary),
   'nodes.update': call(z.object({ name: BookmarkName, bookmark: Bookmark }).strict(), NodeSummary),
   'nodes.remove': call(ByName, z.object({})),

@@ -110,3 +110,15 @@ export const NodeList = z.object({
   bookmarksProblem: z.string().optional(),
 });
 export type NodeList = z.output<typeof NodeList>;
+
+/** One line of `berth node doctor`: what was checked, what was found, and the fix when it is not right. */
+export const DoctorCheck = z.object({
+  check: z.string(),
+  status: z.enum(['ok', 'warn', 'fail', 'skip']),
+  detail: z.string(),
+  fix: z.string().optional(),
+});
+export type DoctorCheck = z.infer<typeof DoctorCheck>;
+
+export const DoctorReport = z.object({ node: z.string(), checks: z.array(DoctorCheck) });
+export type DoctorReport = z.infer<typeof DoctorReport>;

@@ -12,6 +12,7 @@ import { ask, canPrompt } from './prompt';
 import { readSecretFile } from './secret-file';
 import { table } from './table';
 import { withCore } from './with-core';
+import { addDoctorCommand } from './node-doctor-command';
 import { UsageError } from './usage-error';
 
 function collect(value: string, previous: string[]): string[] {
@@ -60,10 +61,14 @@ export async function connectInteractively(core: Core, name: string, options: Co
 
 function printNode(node: NodeSummary): void {
   const inv = node.inventory;
-  const lines = [`${node.name}   ${node.address}   ${node.status.state}${node.status.dockerVia === 'dial-stdio' ? ' (Docker via dial-stdio)' : ''}`];
+  const connections = (node.status.sshConnections ?? 1) > 1 ? ` (${node.status.sshConnections} SSH connections: the node's MaxSessions is low)` : '';
+  const lines = [
+    `${node.name}   ${node.address}   ${node.status.state}${node.status.dockerVia === 'dial-stdio' ? ' (Docker via dial-stdio)' : ''}${connections}`,
+  ];
   if (inv) {
     lines.push(`  host       ${inv.hostname} · ${inv.os} · ${inv.architecture}`);
     lines.push(`  resources  ${inv.cpus} CPUs · ${formatBytes(inv.memoryBytes)} memory · Docker ${inv.dockerVersion}`);
+    lines.push(`  ledger     ${inv.ledger?.folders[0] ?? 'unknown'}${inv.ledger?.problems.length ? ` (${inv.ledger.problems.join('; ')})` : ''}`);
     lines.push(
       `  GPUs       ${inv.gpus.length === 0 ? 'none' : `${inv.gpus.filter((g) => gpuUse(g, node.user) === 'free').length} of ${inv.gpus.length} free`}${inv.gpus.length > 0 && !inv.nvidiaHook ? ' (NVIDIA container hook missing: Docker cannot hand them out)' : ''}`,
     );
@@ -138,6 +143,7 @@ interface AddOptions extends ConnectOptions {
   keyboardInteractive?: boolean;
   jump?: string;
   dockerSocket?: string;
+  lockDir?: string;
   cluster?: string;
   allowPath: string[];
   defaultImage?: string;
@@ -161,6 +167,7 @@ function bookmarkFrom(name: string, options: AddOptions): Bookmark {
     allowedHostPaths: options.allowPath,
     ...(options.jump ? { jump: options.jump } : {}),
     ...(options.dockerSocket ? { dockerSocket: options.dockerSocket } : {}),
+    ...(options.lockDir ? { lockDir: options.lockDir } : {}),
     ...(options.cluster ? { cluster: options.cluster } : {}),
     ...(options.defaultImage ? { defaultImage: options.defaultImage } : {}),
   };
@@ -171,6 +178,7 @@ function bookmarkFrom(name: string, options: AddOptions): Bookmark {
 
 export function addNodeCommands(program: Command): void {
   const node = program.command('node').description('bookmark cluster nodes and look at them');
+  addDoctorCommand(node);
 
   node
     .command('add <name>')
@@ -183,6 +191,10 @@ export function addNodeCommands(program: Command): void {
     .option('--keyboard-interactive', 'log in with keyboard-interactive (asked when needed)')
     .option('--jump <node>', 'go through another bookmarked node, like ProxyJump')
     .option('--docker-socket <path>', 'Docker socket on the node (default /var/run/docker.sock)')
+    .option(
+      '--lock-dir <folder>',
+      'a world-writable folder on the node for the GPU lock and queue (tried before /run/lock/berth, /dev/shm/berth, /var/tmp/berth)',
+    )
     .option('--cluster <name>', 'group the node under a cluster')
     .option('--allow-path <path>', 'a host folder sessions may mount (repeatable)', collect, [])
     .option('--default-image <ref>', 'image for new sessions on this node')

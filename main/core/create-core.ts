@@ -80,6 +80,7 @@ export function createCore(options: CoreOptions): Core {
     'nodes.list': () => nodes.list(),
     'nodes.connect': ({ name }) => nodes.connect(name),
     'nodes.show': ({ name }) => nodes.show(name),
+    'nodes.doctor': ({ name }) => nodes.doctor(name),
     'nodes.add': ({ bookmark }) => nodes.add(bookmark),
     'nodes.update': ({ name, bookmark }) => nodes.update(name, bookmark),
     'nodes.remove': async ({ name }) => (await nodes.remove(name), {}),

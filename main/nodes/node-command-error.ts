@@ -10,7 +10,13 @@ export class NodeCommandError extends BerthError {
     readonly what: string,
     readonly failure: { code: number | null; detail: string; advice?: string },
   ) {
-    const said = failure.detail.trim().split('\n').slice(-3).join(' ').slice(0, 400);
+    const said = failure.detail
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ')
+      .slice(0, 400)
+      .replace(/[.\s]+$/, '');
     const status = failure.code === null ? '' : ` (exit status ${failure.code})`;
     super('unavailable', `Berth could not ${what} on ${node}${status}${said ? `: ${said}` : ''}.${failure.advice ? ` ${failure.advice}` : ''}`);
   }

@@ -124,20 +124,11 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
   private async attempt(attempt = 0): Promise<void> {
     this.setStatus(attempt > 0 ? { state: 'reconnecting', attempt } : { state: 'connecting' });
     try {
-      const via = this.bookmark.jump ? await this.jumpConnection(this.bookmark.jump) : undefined;
-      const connection = new SshConnection({
-        bookmark: this.bookmark,
-        hostKeys: this.deps.hostKeys,
-        secrets: this.deps.secrets,
-        ...(via ? { via } : {}),
-        ...(this.deps.readyTimeoutMs ? { readyTimeoutMs: this.deps.readyTimeoutMs } : {}),
-      });
-      this.lastConnection = connection;
       log.info(
         'link',
         `${this.bookmark.name}: connecting to ${this.bookmark.user}@${this.bookmark.host}:${this.bookmark.port}${attempt > 0 ? ` (attempt ${attempt})` : ''}`,
       );
-      await connection.open();
+      const connection = await this.openSsh((made) => (this.lastConnection = made));
       const { docker, via: dockerVia } = await this.openDocker(connection);
       this.connection = connection;
       this.docker = docker;
@@ -161,6 +152,24 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
       if (attempt > 0 && (status.state === 'unreachable' || status.state === 'docker-unavailable') && !this.closed) this.scheduleRetry(attempt + 1);
       throw error instanceof ConnectError ? error : new ConnectError({ ...status, message: status.message ?? 'Connection failed.' });
     }
+  }
+
+  /**
+   * A new SSH connection to the node, as the link makes its own (same host-key check, credentials
+   * and jump host): the doctor uses one of its own, so it can look even where Docker is refused.
+   */
+  async openSsh(onMade: (connection: SshConnection) => void = () => undefined): Promise<SshConnection> {
+    const via = this.bookmark.jump ? await this.jumpConnection(this.bookmark.jump) : undefined;
+    const connection = new SshConnection({
+      bookmark: this.bookmark,
+      hostKeys: this.deps.hostKeys,
+      secrets: this.deps.secrets,
+      ...(via ? { via } : {}),
+      ...(this.deps.readyTimeoutMs ? { readyTimeoutMs: this.deps.readyTimeoutMs } : {}),
+    });
+    onMade(connection);
+    await connection.open();
+    return connection;
   }
 
   /** The connection last tried, connected or not: it holds the host key the server presented. */

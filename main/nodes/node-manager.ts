@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
 import { BerthError } from '../../app/contract';
-import type { Bookmark, NodeList, NodeSummary } from '../../app/contract';
+import type { Bookmark, DoctorReport, NodeList, NodeSummary } from '../../app/contract';
 import { ConnectError } from './connect-error';
+import { runDoctor } from './doctor';
 import { fingerprint } from './host-key';
 import type { HostKeys } from './host-keys';
 import { listLocalNode } from './local-node';
@@ -54,6 +55,11 @@ export class NodeManager extends EventEmitter<{ changed: [NodeSummary]; session:
       throw error;
     }
     return this.summary(link.bookmark);
+  }
+
+  /** `berth node doctor`: every check of what Berth needs of the node, each with a fix. */
+  async doctor(name: string): Promise<DoctorReport> {
+    return runDoctor(await this.link(name));
   }
 
   async docker(name: string): Promise<Docker> {

@@ -163,6 +163,24 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
     );
   }
 
+  /**
+   * How many more session channels the node grants on the primary connection (up to `max`): opens
+   * idle ones until sshd refuses, then closes them all. For the doctor's MaxSessions line.
+   */
+  async freeSessionChannels(max: number): Promise<number> {
+    const opened: ClientChannel[] = [];
+    try {
+      while (opened.length < max) {
+        opened.push(await this.channel<ClientChannel>((client, done) => client.exec(commandLine('exec cat', []), done)));
+      }
+    } catch (error) {
+      if (!refusedSession(error)) throw error;
+    } finally {
+      for (const channel of opened) channel.close();
+    }
+    return opened.length;
+  }
+
   sftp(): Promise<SFTPWrapper> {
     this.sftpSession ??= this.sessionChannel<SFTPWrapper>((client, done) => client.sftp(done)).catch((error: unknown) => {
       this.sftpSession = null;
