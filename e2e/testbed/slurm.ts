@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { clearBedDir, isAlive, readPid } from './bed-dirs';
@@ -25,7 +25,7 @@ export interface SlurmCluster {
   nodes: TestNode[];
   /** Runs a command as root on the login node, as the cluster's administrator would (`scancel 12`, `scontrol …`). */
   admin(command: string, ...args: string[]): string;
-  /** Cancels every job, stops the daemons and the nodes, and removes `dir`. */
+  /** Cancels every job, stops the daemons and the nodes, ends the job steps left in them (bed-dirs.ts), and removes `dir`. */
   stop(): Promise<void>;
 }
 
@@ -159,42 +159,9 @@ async function waitFor(what: string, s: string, probe: () => boolean): Promise<v
 async function stopCluster(login: TestNode | undefined, nodes: TestNode[], daemons: number[], partition: string): Promise<void> {
   if (login)
     spawnSync('nsenter', ['-t', String(holderOf(login)), '-m', '--', 'scancel', '--partition', partition], { stdio: 'ignore', timeout: 10_000 });
-  for (const node of nodes) killJobSteps(node);
   for (const pid of daemons) if (isAlive(pid)) process.kill(pid, 'SIGTERM');
   const until = Date.now() + 5_000;
   while (daemons.some(isAlive) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
   for (const pid of daemons) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   await Promise.all(nodes.map((node) => node.stop().catch(() => undefined)));
-}
-
-/** Job steps (slurmstepd and what it runs) outlive slurmd: kill them, found by the node's mount namespace. */
-function killJobSteps(node: TestNode): void {
-  const holder = readPid(join(node.dir, 'holder.pid'));
-  if (holder === null || !isAlive(holder)) return;
-  const namespace = readlinkSync(`/proc/${holder}/ns/mnt`);
-  const parents = new Map<number, number>();
-  const steps: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      if (readlinkSync(`/proc/${pid}/ns/mnt`) !== namespace) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command, which is in parentheses and may hold spaces: state, ppid, …
-      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (stat.includes('(slurmstepd)')) steps.push(pid);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const doomed = new Set(steps);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [pid, parent] of parents)
-      if (!doomed.has(pid) && doomed.has(parent)) {
-        doomed.add(pid);
-        grew = true;
-      }
-  }
-  for (const pid of doomed) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
