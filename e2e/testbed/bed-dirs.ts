@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeBridge } from './bridge';
 
@@ -33,6 +33,10 @@ export function clearBedDir(dir: string): void {
     if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   for (const name of names) {
+    if (!name.endsWith('holder.mntns')) continue;
+    killLeftInNamespace(join(dir, name, '..'), readFileSync(join(dir, name), 'utf8').trim());
+  }
+  for (const name of names) {
     if (!name.endsWith('bridge.name')) continue;
     try {
       removeBridge(join(dir, name, '..'));
@@ -41,6 +45,28 @@ export function clearBedDir(dir: string): void {
     }
   }
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/**
+ * Processes that no pid file names but that live on in a node's mount namespace after its daemons
+ * (Slurm job steps, which outlive slurmd; a session's shell): a process is the node's when it is in
+ * the namespace the node recorded AND has the node's own /home mounted, so a namespace number that
+ * the kernel gave again to another run's namespace never matches.
+ */
+function killLeftInNamespace(nodeDir: string, namespace: string): void {
+  if (!/^mnt:\[\d+\]$/.test(namespace)) return;
+  const homeMount = ` ${join(nodeDir, 'home')} /home `;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readlinkSync(`/proc/${pid}/ns/mnt`) !== namespace) continue;
+      if (!readFileSync(`/proc/${pid}/mountinfo`, 'utf8').includes(homeMount)) continue;
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // It ended while we looked, or is not ours to read.
+    }
+  }
 }
 
 /** Every name under `dir`; none when another run is clearing it at the same time (a folder vanished mid-walk). */

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -100,6 +100,8 @@ export async function startTestNode(dir: string, options: TestNodeOptions): Prom
   const docker = new Docker({ socketPath: dockerSocket, timeout: 10_000 });
   await waitFor(`dockerd of ${options.name}`, dir, () => docker.ping().then(() => true));
   await waitFor(`sshd of ${options.name}`, dir, () => sshBanner(port));
+  // Which mount namespace is the node's, so clearing the bed also ends what no pid file names (bed-dirs.ts).
+  if (holder.pid !== undefined) writeFileSync(join(dir, 'holder.mntns'), readlinkSync(`/proc/${holder.pid}/ns/mnt`));
   await buildBaseImage(docker);
 
   return testNode({ name: options.name, host: '127.0.0.1', port, dir, dockerSocket, gpus, os: rhel ? 'rocky' : 'debian', maxSessions, nvidiaHook });
