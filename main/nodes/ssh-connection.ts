@@ -206,30 +206,24 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
    * made when all are full.
    */
   private async sessionChannel<T>(open: (client: Client, done: (error: Error | undefined, channel: T) => void) => void): Promise<T> {
-    const primary = this.client;
-    if (!primary) throw new Error(`Not connected to ${this.bookmark.name}.`);
     let lastError: Error | undefined;
-    for (const client of [primary, ...this.extras]) {
-      try {
-        return await this.channel(open, client);
-      } catch (error) {
-        if (!refusedSession(error)) throw error;
-        lastError = error as Error;
+    for (;;) {
+      const primary = this.client;
+      if (!primary) throw new Error(`Not connected to ${this.bookmark.name}.`);
+      for (const client of [primary, ...this.extras]) {
+        try {
+          return await this.channel(open, client);
+        } catch (error) {
+          if (!refusedSession(error)) throw error;
+          lastError = error as Error;
+        }
       }
-    }
-    if (this.connectionCount >= MAX_CONNECTIONS) throw this.tooManySessions(lastError);
-    let extra: Client;
-    try {
-      extra = await this.openExtra();
-    } catch (error) {
-      log.warn('ssh', `${this.bookmark.name}: a further connection was refused`, error);
-      throw this.tooManySessions(lastError);
-    }
-    try {
-      return await this.channel(open, extra);
-    } catch (error) {
-      if (refusedSession(error)) throw this.tooManySessions(error as Error);
-      throw error;
+      // Every connection is full: one more (shared by all who overflow at this moment), then all are tried again.
+      if (this.connectionCount >= MAX_CONNECTIONS) throw this.tooManySessions(lastError);
+      await this.openExtra().catch((error: unknown) => {
+        log.warn('ssh', `${this.bookmark.name}: a further connection was refused`, error);
+        throw this.tooManySessions(lastError);
+      });
     }
   }
 
