@@ -28,16 +28,14 @@ export class SafeStorageSecrets implements Secrets {
   async put(node: string, kind: SecretKind, value: string, remember: boolean): Promise<boolean> {
     await this.session.put(node, kind, value);
     if (!remember || !safeStorage.isEncryptionAvailable()) return false;
-    const all = (await this.file.load()).value;
-    await this.file.save({ ...all, [key(node, kind)]: safeStorage.encryptString(value).toString('base64') });
+    const sealed = safeStorage.encryptString(value).toString('base64');
+    await this.file.update((all) => ({ ...all, [key(node, kind)]: sealed }));
     return true;
   }
 
   async forget(node: string, kind: SecretKind): Promise<void> {
     await this.session.forget(node, kind);
-    const all = (await this.file.load()).value;
-    if (!(key(node, kind) in all)) return;
-    await this.file.save(Object.fromEntries(Object.entries(all).filter(([name]) => name !== key(node, kind))));
+    await this.file.update((all) => Object.fromEntries(Object.entries(all).filter(([name]) => name !== key(node, kind))));
   }
 }
 

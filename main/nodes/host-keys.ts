@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import type { HostKeyInfo } from '../../app/contract';
 import { writeFileAtomic } from '../config/atomic-file';
+import { withFileLock } from '../config/file-lock';
 import { fingerprint, keyType } from './host-key';
 import { hostEntryName, keysFor, parseKnownHosts } from './known-hosts';
 
@@ -46,9 +47,12 @@ export class HostKeys {
 
   /** Trusts this key for this host from now on, in Berth's own known_hosts. */
   async remember(host: string, port: number, blob: Buffer): Promise<void> {
-    const existing = await readOptional(this.berthFile);
     const line = `${hostEntryName(host, port)} ${keyType(blob)} ${blob.toString('base64')}\n`;
-    await writeFileAtomic(this.berthFile, `${existing}${existing === '' || existing.endsWith('\n') ? '' : '\n'}${line}`, 0o600);
+    // Under the file's lock: two Berths trusting two hosts at once keep both lines.
+    await withFileLock(this.berthFile, async () => {
+      const existing = await readOptional(this.berthFile);
+      await writeFileAtomic(this.berthFile, `${existing}${existing === '' || existing.endsWith('\n') ? '' : '\n'}${line}`, 0o600);
+    });
   }
 }
 
