@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
@@ -61,6 +61,21 @@ describe('git setup on a node', () => {
     expect(status).toMatchObject({ helper: false, hosts: [], email: 'alice@example.org' });
     expect(existsSync(join(home, '.git-credentials'))).toBe(false);
     expect(readFileSync(join(home, '.gitconfig'), 'utf8')).toContain('editor = vi');
+  });
+
+  it('keeps the mode of an existing ~/.gitconfig: a 0600 file stays 0600 through setup and removal', async () => {
+    await ready;
+    writeFileSync(join(home, '.gitconfig'), '[core]\n\teditor = vi\n');
+    chownSync(join(home, '.gitconfig'), ALICE_UID, ALICE_UID);
+    chmodSync(join(home, '.gitconfig'), 0o600);
+    await alice.call('settings.update', { git: { name: 'Alice Private', email: 'alice@example.org' } });
+    await alice.call('git.setToken', { host: 'github.com', token: 'tok' });
+    await alice.call('git.setup', { node: 'plain', hosts: [] });
+    expect(readFileSync(join(home, '.gitconfig'), 'utf8')).toContain('name = Alice Private');
+    expect(statSync(join(home, '.gitconfig')).mode & 0o777).toBe(0o600);
+    await alice.call('git.remove', { node: 'plain' });
+    expect(readFileSync(join(home, '.gitconfig'), 'utf8')).not.toContain('helper');
+    expect(statSync(join(home, '.gitconfig')).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a host that is not a host, and setup without a token for the named host', async () => {

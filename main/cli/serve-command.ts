@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../core/create-core';
 import { SecretToolSecrets } from '../nodes/secret-tool-secrets';
-import { startServer } from '../serve/server';
+import { writeOpenPage } from '../serve/open-page';
+import { OPEN_CODE_TTL_MS, startServer } from '../serve/server';
+import type { RunningServer } from '../serve/server';
 
 /** The built renderer sits beside the built CLI: out/main/cli.js and out/renderer/. */
 function rendererDir(): string {
@@ -32,14 +34,14 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
   process.stdout.write(
     `Berth is serving on 127.0.0.1:${server.port}. Open this URL (it carries your access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`,
   );
-  if (options.open) openInBrowser(server.url);
+  const opened = options.open ? await openInBrowser(server) : null;
 
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void core
-        .close()
+      void (opened?.remove() ?? Promise.resolve())
+        .then(() => core.close())
         .then(() => server.close())
         .then(resolve);
     };
@@ -48,11 +50,29 @@ export async function runServe(options: { port?: number; open?: boolean }): Prom
   });
 }
 
-function openInBrowser(url: string): void {
+/**
+ * Starts the user's browser on the UI without putting the token in its arguments (any user can
+ * read those with `ps`): the browser gets the path of a page only this user can read, which sends
+ * it on with a one-time code; the server trades the code for the token. The page goes once used.
+ */
+async function openInBrowser(server: RunningServer): Promise<{ remove: () => Promise<void> }> {
+  let used = false;
+  const page = await writeOpenPage(server.oneTimeUrl(() => void remove()));
+  async function remove(): Promise<void> {
+    if (used) return;
+    used = true;
+    await page.remove();
+  }
+  setTimeout(() => void remove(), OPEN_CODE_TTL_MS).unref();
   const [command, ...args] =
-    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
-  if (command === undefined) return;
+    process.platform === 'darwin'
+      ? ['open', page.path]
+      : process.platform === 'win32'
+        ? ['cmd', '/c', 'start', '', page.path]
+        : ['xdg-open', page.path];
+  if (command === undefined) return { remove };
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.on('error', () => process.stderr.write(`Could not open a browser (${command} failed); open the URL above yourself.\n`));
   child.unref();
+  return { remove };
 }

@@ -2,13 +2,16 @@ import { copyFile, readFile, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { describeIssues } from '../../app/contract';
 import { writeFileAtomic } from './atomic-file';
+import { withFileLock } from './file-lock';
 
 export type Loaded<T> = { value: T; problem?: string };
+export type Updated<T> = { value: T; written: boolean };
 
 /**
  * A JSON file with a schema version. A file that cannot be read is never silently replaced: it is
  * copied aside and the problem is reported in plain words. A file from a newer Berth is refused for
- * writing, so an older app never clobbers it.
+ * writing, so an older app never clobbers it. Every change is a read-modify-write under the file's
+ * lock, so Berths changing it at once (the app, CLI runs) each see the others' changes.
  */
 export class VersionedFile<T> {
   private readOnlyReason: string | null = null;
@@ -22,6 +25,7 @@ export class VersionedFile<T> {
   ) {}
 
   async load(): Promise<Loaded<T>> {
+    this.readOnlyReason = null;
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -52,7 +56,26 @@ export class VersionedFile<T> {
     return info ? `${info.mtimeMs}:${info.size}:${info.ino}` : 'absent';
   }
 
+  /**
+   * Reads the file and writes what `edit` makes of it, with no other Berth writing in between. An
+   * edit that throws writes nothing; one that changes nothing (of a readable file) writes nothing.
+   */
+  update(edit: (current: T, loaded: Loaded<T>) => T | Promise<T>): Promise<Updated<T>> {
+    return withFileLock(this.path, async () => {
+      const loaded = await this.load();
+      const next = await edit(loaded.value, loaded);
+      if (!loaded.problem && JSON.stringify(next) === JSON.stringify(loaded.value)) return { value: next, written: false };
+      await this.write(next);
+      return { value: next, written: true };
+    });
+  }
+
+  /** Replaces the whole content, whatever it was (read first all the same, so a newer Berth's file is never clobbered). */
   async save(value: T): Promise<void> {
+    await this.update(() => value);
+  }
+
+  private async write(value: T): Promise<void> {
     if (this.readOnlyReason) throw new Error(this.readOnlyReason);
     await writeFileAtomic(this.path, JSON.stringify({ version: this.version, data: value }, null, 2) + '\n');
   }

@@ -8,6 +8,7 @@ import { APP_ORIGIN } from './channels';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { serveIpc } from './ipc-peer';
 import { electronNotifier } from './electron-notifier';
+import { guardPermissions } from './permissions';
 import { SafeStorageSecrets } from './safe-storage-secrets';
 import { guardAllWebContents } from './window-guards';
 
@@ -40,10 +41,7 @@ async function openWindow(): Promise<void> {
 }
 
 void app.whenReady().then(async () => {
-  // Copy on select writes the clipboard; no page of ours needs any other permission yet.
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
-    callback(permission === 'clipboard-sanitized-write' && isAppUrl(contents.getURL())),
-  );
+  guardPermissions(session.defaultSession, isAppUrl);
   installAppMenu();
   serveAppScheme(fileURLToPath(new URL('../renderer/', import.meta.url)));
   const core = createCore({ mode: 'electron', secrets: new SafeStorageSecrets(join(configDir(), 'secrets.json')), notifier: electronNotifier });

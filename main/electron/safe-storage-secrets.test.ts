@@ -5,18 +5,21 @@ import { describe, expect, it, vi } from 'vitest';
 
 // Electron cannot run here; this fakes only safeStorage (a reversible "encryption" that is visibly not plain text).
 let available = true;
+let backend = 'gnome_libsecret';
 vi.mock('electron', () => ({
   safeStorage: {
     isEncryptionAvailable: () => available,
+    getSelectedStorageBackend: () => backend,
     encryptString: (text: string) => Buffer.from(`enc:${Buffer.from(text).toString('hex')}`),
     decryptString: (data: Buffer) => Buffer.from(data.toString().slice(4), 'hex').toString(),
   },
 }));
 const { SafeStorageSecrets } = await import('./safe-storage-secrets');
 
-function store(): { secrets: InstanceType<typeof SafeStorageSecrets>; file: string } {
+function store(platform: NodeJS.Platform = 'linux'): { secrets: InstanceType<typeof SafeStorageSecrets>; file: string; logged: string[] } {
   const file = join(mkdtempSync(join(tmpdir(), 'berth-secrets-')), 'secrets.json');
-  return { secrets: new SafeStorageSecrets(file), file };
+  const logged: string[] = [];
+  return { secrets: new SafeStorageSecrets(file, platform, (line) => logged.push(line)), file, logged };
 }
 
 describe('SafeStorageSecrets', () => {
@@ -50,6 +53,36 @@ describe('SafeStorageSecrets', () => {
       expect(await secrets.get('gpu-a', 'password')).toBe('x');
     } finally {
       available = true;
+    }
+  });
+
+  it('refuses to remember on Linux when safeStorage fell back to its built-in key (basic_text), and says why once', async () => {
+    backend = 'basic_text';
+    try {
+      const { secrets, file, logged } = store('linux');
+      expect(await secrets.put('gpu-a', 'password', 'x', true)).toBe(false);
+      expect(await secrets.put('gpu-b', 'password', 'y', true)).toBe(false);
+      expect(() => readFileSync(file)).toThrow();
+      expect(await secrets.get('gpu-a', 'password')).toBe('x');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatch(
+        /only until Berth quits: .*no Secret Service.*"basic_text".*key built into Electron.*--password-store=gnome-libsecret/,
+      );
+    } finally {
+      backend = 'gnome_libsecret';
+    }
+  });
+
+  it('remembers with a real Secret Service on Linux, and on macOS whatever Linux backend name is reported', async () => {
+    const linux = store('linux');
+    expect(await linux.secrets.put('gpu-a', 'password', 'x', true)).toBe(true);
+    backend = 'unknown';
+    try {
+      const mac = store('darwin');
+      expect(await mac.secrets.put('gpu-a', 'password', 'x', true)).toBe(true);
+      expect(mac.logged).toEqual([]);
+    } finally {
+      backend = 'gnome_libsecret';
     }
   });
 });

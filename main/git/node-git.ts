@@ -31,7 +31,7 @@ export async function gitStatus(connection: SshConnection): Promise<NodeGitStatu
 /**
  * Sets Git up in the user's home on the node (which every session mounts): name and email,
  * `credential.helper store`, and the tokens in ~/.git-credentials with mode 0600. Existing settings
- * stay; doing it again changes nothing more.
+ * stay, and so does an existing ~/.gitconfig's mode; doing it again changes nothing more.
  */
 export async function setUpGit(connection: SshConnection, identity: GitIdentity, logins: GitCredential[]): Promise<NodeGitStatus> {
   const { sftp, config, credentials } = await files(connection);
@@ -40,7 +40,7 @@ export async function setUpGit(connection: SshConnection, identity: GitIdentity,
   if (identity.name) text = setGitConfig(text, 'user', 'name', identity.name);
   if (identity.email) text = setGitConfig(text, 'user', 'email', identity.email);
   if (logins.length > 0) text = setGitConfig(text, 'credential', 'helper', 'store');
-  if (text !== before) await writeText(sftp, config, text, 0o644);
+  if (text !== before) await writeText(sftp, config, text, { newFile: 0o644 });
   if (logins.length > 0) {
     const stored = await readText(sftp, credentials);
     await writeText(sftp, credentials, setCredentials(stored, logins), 0o600);
@@ -58,7 +58,7 @@ export async function removeGit(connection: SshConnection, hosts: string[]): Pro
   if (left === '') {
     const before = await readText(sftp, config);
     const after = unsetGitConfig(before, 'credential', 'helper', 'store');
-    if (after !== before) await writeText(sftp, config, after, 0o644);
+    if (after !== before) await writeText(sftp, config, after, { newFile: 0o644 });
   }
   return gitStatus(connection);
 }

@@ -25,18 +25,31 @@ export async function readText(sftp: SFTPWrapper, path: string): Promise<string>
 /**
  * Replaces a file's contents whole, written as data over SFTP (never through a shell): a temporary
  * file with the mode, then renamed over it, so a dropped connection leaves the old file or the new
- * one. A symlinked file (dotfile managers) is written at its target, keeping the link.
+ * one. A symlinked file (dotfile managers) is written at its target, keeping the link. `mode` is
+ * exact for secrets; `{ newFile }` is only for a file that does not exist yet, so an existing
+ * file keeps the mode its owner chose (a 0600 ~/.gitconfig stays 0600).
  */
-export async function writeText(sftp: SFTPWrapper, path: string, text: string, mode: number): Promise<void> {
+export async function writeText(sftp: SFTPWrapper, path: string, text: string, mode: number | { newFile: number }): Promise<void> {
   const target = await call<string>((done) => sftp.realpath(path, done)).catch(() => path);
+  const exact = typeof mode === 'number' ? mode : ((await existingMode(sftp, target)) ?? mode.newFile);
   const temporary = `${target}.berth-${randomBytes(4).toString('hex')}`;
-  await call<undefined>((done) => sftp.writeFile(temporary, text, { mode }, (error) => done(error, undefined)));
+  await call<undefined>((done) => sftp.writeFile(temporary, text, { mode: exact }, (error) => done(error, undefined)));
   try {
     // writeFile's mode applies only to a new file under the umask; say it exactly.
-    await call<undefined>((done) => sftp.chmod(temporary, mode, (error) => done(error, undefined)));
+    await call<undefined>((done) => sftp.chmod(temporary, exact, (error) => done(error, undefined)));
     await call<undefined>((done) => sftp.ext_openssh_rename(temporary, target, (error) => done(error, undefined)));
   } catch (error) {
     await call<undefined>((done) => sftp.unlink(temporary, (e) => done(e, undefined))).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The permission bits of a file, or null when there is none. */
+async function existingMode(sftp: SFTPWrapper, path: string): Promise<number | null> {
+  try {
+    return (await call<{ mode: number }>((done) => sftp.stat(path, done))).mode & 0o7777;
+  } catch (error) {
+    if ((error as { code?: number }).code === NO_SUCH_FILE) return null;
     throw error;
   }
 }

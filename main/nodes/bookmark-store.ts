@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Bookmark, BerthError } from '../../app/contract';
 import { VersionedFile } from '../config/versioned-file';
 
-/** The user's node bookmarks, in bookmarks.json in the config folder (schema-versioned, written atomically). */
+/** The user's node bookmarks, in bookmarks.json in the config folder (schema-versioned, changed under its lock, written atomically). */
 export class BookmarkStore {
   private readonly file: VersionedFile<Bookmark[]>;
   private cache: Bookmark[] | null = null;
@@ -27,53 +27,59 @@ export class BookmarkStore {
   }
 
   async get(name: string): Promise<Bookmark> {
-    const found = (await this.all()).find((bookmark) => bookmark.name === name);
-    if (!found)
-      throw new BerthError(
-        'not-found',
-        `There is no node named "${name}". See the names with \`berth node list\`, or add it with \`berth node add\`.`,
-      );
-    return found;
+    return named(await this.all(), name);
   }
 
   async add(bookmark: Bookmark): Promise<void> {
-    const all = await this.all();
-    if (all.some((existing) => existing.name === bookmark.name)) {
-      throw new BerthError('invalid-params', `A node named "${bookmark.name}" exists already. Pick another name, or remove that one first.`);
-    }
-    await this.write([...all, bookmark]);
+    await this.change((all) => {
+      if (all.some((existing) => existing.name === bookmark.name)) {
+        throw new BerthError('invalid-params', `A node named "${bookmark.name}" exists already. Pick another name, or remove that one first.`);
+      }
+      return [...all, bookmark];
+    });
   }
 
   async replace(name: string, bookmark: Bookmark): Promise<void> {
-    const all = await this.all();
-    await this.get(name);
-    if (bookmark.name !== name && all.some((existing) => existing.name === bookmark.name)) {
-      throw new BerthError('invalid-params', `A node named "${bookmark.name}" exists already.`);
-    }
-    await this.write(
-      all.map((existing) => (existing.name === name ? bookmark : existing.jump === name ? { ...existing, jump: bookmark.name } : existing)),
-    );
+    await this.change((all) => {
+      named(all, name);
+      if (bookmark.name !== name && all.some((existing) => existing.name === bookmark.name)) {
+        throw new BerthError('invalid-params', `A node named "${bookmark.name}" exists already.`);
+      }
+      return all.map((existing) => (existing.name === name ? bookmark : existing.jump === name ? { ...existing, jump: bookmark.name } : existing));
+    });
   }
 
   async remove(name: string): Promise<void> {
-    const all = await this.all();
-    await this.get(name);
-    const users = all.filter((bookmark) => bookmark.jump === name).map((bookmark) => bookmark.name);
-    if (users.length > 0)
-      throw new BerthError(
-        'invalid-params',
-        `${users.join(', ')} ${users.length === 1 ? 'jumps' : 'jump'} through "${name}": change or remove ${users.length === 1 ? 'it' : 'them'} first.`,
-      );
-    await this.write(all.filter((bookmark) => bookmark.name !== name));
+    await this.change((all) => {
+      named(all, name);
+      const users = all.filter((bookmark) => bookmark.jump === name).map((bookmark) => bookmark.name);
+      if (users.length > 0)
+        throw new BerthError(
+          'invalid-params',
+          `${users.join(', ')} ${users.length === 1 ? 'jumps' : 'jump'} through "${name}": change or remove ${users.length === 1 ? 'it' : 'them'} first.`,
+        );
+      return all.filter((bookmark) => bookmark.name !== name);
+    });
   }
 
-  private async write(next: Bookmark[]): Promise<void> {
-    checkJumps(next);
-    await this.file.save(next);
-    this.cache = next;
+  /** A read-modify-write under the file's lock: another Berth adding a node at the same moment keeps its node. */
+  private async change(edit: (all: Bookmark[]) => Bookmark[]): Promise<void> {
+    const { value } = await this.file.update((all) => {
+      const next = edit(all);
+      checkJumps(next);
+      return next;
+    });
+    this.cache = value;
     this.cachedVersion = await this.file.changeToken();
     this.problem = undefined;
   }
+}
+
+function named(all: Bookmark[], name: string): Bookmark {
+  const found = all.find((bookmark) => bookmark.name === name);
+  if (!found)
+    throw new BerthError('not-found', `There is no node named "${name}". See the names with \`berth node list\`, or add it with \`berth node add\`.`);
+  return found;
 }
 
 /** Every jump names a bookmark, and no chain of jumps comes back on itself. */

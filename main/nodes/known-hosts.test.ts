@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hostEntryName, keysFor, parseKnownHosts } from './known-hosts';
+import { hostEntryName, judgeKey, keysFor, parseKnownHosts } from './known-hosts';
 
 function hashed(name: string): string {
   const salt = Buffer.from('0123456789abcdefghij');
@@ -38,11 +38,21 @@ describe('known_hosts', () => {
     ['x.wild', 22, ['AAAAwild']],
     ['bad.wild', 22, []],
   ])('finds the keys for %s port %d', (host, port, keys) => {
-    expect(keysFor(lines, host, port).trusted).toEqual(keys);
+    expect(keysFor(lines, host, port).trusted.map((entry) => entry.key)).toEqual(keys);
   });
 
   it('collects revoked keys and ignores certificate authorities and broken lines', () => {
     expect(keysFor(lines, 'anything', 22).revoked).toEqual(['AAAAgone']);
     expect(lines).toHaveLength(7);
+  });
+
+  it('compares a presented key only with known keys of its own type, as OpenSSH does', () => {
+    const known = keysFor(parseKnownHosts('gpu ssh-rsa AAAArsa\ngpu ecdsa-sha2-nistp256 AAAA256\n@revoked * ssh-ed25519 AAAAgone'), 'gpu', 22);
+    expect(judgeKey(known, 'ssh-rsa', 'AAAArsa')).toBe('known');
+    expect(judgeKey(known, 'ssh-rsa', 'AAAAother')).toBe('changed');
+    // Only the RSA and a P-256 key were recorded: an ed25519 or a P-384 key is new, not a changed key.
+    expect(judgeKey(known, 'ssh-ed25519', 'AAAAnew')).toBe('unknown');
+    expect(judgeKey(known, 'ecdsa-sha2-nistp384', 'AAAA384')).toBe('unknown');
+    expect(judgeKey(known, 'ssh-ed25519', 'AAAAgone')).toBe('revoked');
   });
 });

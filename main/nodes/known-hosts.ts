@@ -61,9 +61,16 @@ export function lineMatches(line: KnownHostLine, host: string, port: number): bo
   return matched;
 }
 
+export interface KnownKey {
+  /** The key type as the line names it, e.g. "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256". */
+  type: string;
+  /** The base64 key blob. */
+  key: string;
+}
+
 export interface KnownKeys {
-  /** base64 key blobs known for the host. */
-  trusted: string[];
+  /** Keys known for the host, of every type. */
+  trusted: KnownKey[];
   revoked: string[];
 }
 
@@ -71,7 +78,20 @@ export function keysFor(lines: KnownHostLine[], host: string, port: number): Kno
   const known: KnownKeys = { trusted: [], revoked: [] };
   for (const line of lines) {
     if (line.marker === '@revoked') known.revoked.push(line.key);
-    else if (line.marker !== '@cert-authority' && lineMatches(line, host, port)) known.trusted.push(line.key);
+    else if (line.marker !== '@cert-authority' && lineMatches(line, host, port)) known.trusted.push({ type: line.keyType, key: line.key });
   }
   return known;
+}
+
+/**
+ * What known_hosts says of a key a host presents, as OpenSSH reads it: a key is compared only with
+ * the host's known keys of its own type. One of them matching means known; known keys of that type
+ * that all differ mean the key changed; no known key of that type (say an ed25519 key where only
+ * the RSA key was recorded) means unknown, to be asked about, never "changed".
+ */
+export function judgeKey(known: KnownKeys, type: string, key: string): 'known' | 'unknown' | 'changed' | 'revoked' {
+  if (known.revoked.includes(key)) return 'revoked';
+  const sameType = known.trusted.filter((entry) => entry.type === type);
+  if (sameType.some((entry) => entry.key === key)) return 'known';
+  return sameType.length > 0 ? 'changed' : 'unknown';
 }

@@ -25,3 +25,36 @@ export function hostAllowed(host: string | undefined, port: number): host is str
 export function originAllowed(origin: string | undefined, host: string): boolean {
   return origin === `http://${host}`;
 }
+
+/**
+ * One-time codes for `berth serve --open`: the browser is started with a link that carries one of
+ * these instead of the token, so the token never appears in a process's arguments (which any user
+ * on the computer can read with `ps`). A code works once, and only for a short while.
+ */
+export class OneTimeCodes {
+  private readonly live = new Map<string, { expires: number; onUsed: () => void }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  issue(onUsed: () => void = () => undefined): string {
+    const code = randomBytes(32).toString('base64url');
+    this.live.set(code, { expires: this.now() + this.ttlMs, onUsed });
+    return code;
+  }
+
+  /** Whether the code is live; it is spent either way. */
+  redeem(code: string | null): boolean {
+    if (code === null) return false;
+    for (const [known, entry] of this.live) {
+      if (!tokenMatches(known, code)) continue;
+      this.live.delete(known);
+      if (entry.expires < this.now()) return false;
+      entry.onUsed();
+      return true;
+    }
+    return false;
+  }
+}

@@ -10,6 +10,7 @@ import { BerthClient } from '../../app/client/berth-client';
 import { BerthError, STREAM_HIGH_WATER, StreamRef } from '../../app/contract';
 import { openNodeWsPipe } from '../../tests/support/node-ws-pipe';
 import { Dispatcher } from '../rpc/dispatcher';
+import { OneTimeCodes } from './guard';
 import { startServer } from './server';
 import type { RunningServer } from './server';
 
@@ -102,6 +103,48 @@ describe('berth serve', () => {
     expect((await get('/', { Host: `evil.example:${server.port}` })).status).toBe(403);
     expect((await get('/', { Host: '127.0.0.1:1' })).status).toBe(403);
     expect((await get('/', { Host: `localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it('opens with a one-time link that carries no token and is traded for it once', async () => {
+    const link = server.oneTimeUrl();
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/open\\?code=[A-Za-z0-9_-]{43}$`));
+    expect(link).not.toContain(TOKEN);
+    const path = link.replace(/^http:\/\/[^/]+/, '');
+    expect((await get(path, { Host: `evil.example:${server.port}` })).status).toBe(403);
+    const traded = await get(path);
+    expect(traded.status).toBe(303);
+    expect(traded.headers.location).toBe(`/#token=${TOKEN}`);
+    expect(traded.headers['cache-control']).toBe('no-store');
+    const again = await get(path);
+    expect(again.status).toBe(403);
+    expect(again.body).toContain('used already');
+    expect(again.headers.location).toBeUndefined();
+    expect((await get('/open?code=made-up')).status).toBe(403);
+  });
+
+  it('one-time codes expire, are spent by any use, and only a GET spends them', async () => {
+    let now = 0;
+    const codes = new OneTimeCodes(1000, () => now);
+    const used: string[] = [];
+    const late = codes.issue(() => used.push('late'));
+    now = 1001;
+    expect(codes.redeem(late)).toBe(false);
+    const fresh = codes.issue(() => used.push('fresh'));
+    expect(codes.redeem(fresh)).toBe(true);
+    expect(codes.redeem(fresh)).toBe(false);
+    expect(used).toEqual(['fresh']);
+
+    const link = server.oneTimeUrl().replace(/^http:\/\/[^/]+/, '');
+    const head = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: link, method: 'HEAD', headers: { Host: host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(head).toBe(403);
+    expect((await get(link)).status).toBe(303);
   });
 
   it('does not serve files outside the UI folder', async () => {

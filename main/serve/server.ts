@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { CallRunner, EventFeed } from '../rpc/dispatcher';
-import { hostAllowed, newToken, originAllowed, tokenMatches } from './guard';
+import { OneTimeCodes, hostAllowed, newToken, originAllowed, tokenMatches } from './guard';
 import { serveStatic } from './static-files';
 import { attachPeer } from './ws-peer';
 
@@ -24,8 +24,16 @@ export interface RunningServer {
   token: string;
   /** The address to open, token included (in the fragment, so it never reaches logs or Referer headers). */
   url: string;
+  /**
+   * A link that opens the UI without carrying the token: a one-time code, good for OPEN_CODE_TTL_MS,
+   * that the server trades for the token. For handing to another program (a browser started by
+   * `--open`), whose arguments every user of the computer can read.
+   */
+  oneTimeUrl(onUsed?: () => void): string;
   close(): Promise<void>;
 }
+
+export const OPEN_CODE_TTL_MS = 2 * 60_000;
 
 /** Client messages are small; anything larger than this is refused by the WebSocket layer itself. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -33,11 +41,12 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** Browser mode: the renderer and the API on 127.0.0.1 only, behind a token, Host and Origin checks. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
+  const codes = new OneTimeCodes(OPEN_CODE_TTL_MS);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let port = 0;
 
   const server = createServer((request, response) => {
-    handleRequest(request, response, port, options.staticDir).catch((error: unknown) => {
+    handleRequest(request, response, { port, staticDir: options.staticDir, token, codes }).catch((error: unknown) => {
       console.error('berth serve: request failed:', error);
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       response.end('Berth could not answer this request; see the terminal running `berth serve`.\n');
@@ -70,6 +79,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     port,
     token,
     url: `http://127.0.0.1:${port}/#token=${token}`,
+    oneTimeUrl: (onUsed) => `http://127.0.0.1:${port}/open?code=${codes.issue(onUsed)}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -80,7 +90,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-async function handleRequest(request: IncomingMessage, response: ServerResponse, port: number, staticDir: string): Promise<void> {
+interface RequestContext {
+  port: number;
+  staticDir: string;
+  token: string;
+  codes: OneTimeCodes;
+}
+
+async function handleRequest(request: IncomingMessage, response: ServerResponse, { port, staticDir, token, codes }: RequestContext): Promise<void> {
   const host = request.headers.host;
   if (!hostAllowed(host, port)) {
     response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -92,8 +109,23 @@ async function handleRequest(request: IncomingMessage, response: ServerResponse,
     response.end('Only GET and HEAD are served here.\n');
     return;
   }
-  const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  // Only a GET spends a code: a HEAD (a link preview, a probe) must not use up the browser's link.
+  if (url.pathname === '/open') return redeem(response, request.method === 'GET' && codes.redeem(url.searchParams.get('code')), token);
+  const path = url.pathname;
   await serveStatic(staticDir, path, host, response, request.method === 'HEAD');
+}
+
+/** Trades a one-time code for the page with the token in its fragment (which the browser keeps to itself). */
+function redeem(response: ServerResponse, valid: boolean, token: string): void {
+  const quiet = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Type': 'text/plain; charset=utf-8' };
+  if (!valid) {
+    response.writeHead(403, quiet);
+    response.end('This one-time link was used already, or is more than two minutes old. Open the URL that `berth serve` printed in its terminal.\n');
+    return;
+  }
+  response.writeHead(303, { ...quiet, Location: `/#token=${token}` });
+  response.end('Opening Berth.\n');
 }
 
 function refuse(socket: Duplex, status: number, reason: string, message: string): void {

@@ -18,7 +18,6 @@ export class HistoryStore {
   }
 
   async add(entry: HistoryEntry): Promise<void> {
-    const all = await this.all();
-    await this.file.save([entry, ...all.filter((existing) => existing.id !== entry.id)].slice(0, KEEP));
+    await this.file.update((all) => [entry, ...all.filter((existing) => existing.id !== entry.id)].slice(0, KEEP));
   }
 }

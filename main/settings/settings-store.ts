@@ -36,14 +36,13 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
   }
 
   private async change(edit: (now: Settings) => Settings): Promise<Settings> {
-    const loaded = await this.file.load();
-    // An unreadable file was kept aside by load(); saving now starts a new one, which is what the user asked for.
-    if (loaded.problem?.includes('newer Berth')) throw new BerthError('unavailable', loaded.problem);
-    const next = Settings.parse(edit(loaded.value));
+    const { value, written } = await this.file.update((now, loaded) => {
+      // An unreadable file was kept aside by load(); saving now starts a new one, which is what the user asked for.
+      if (loaded.problem?.includes('newer Berth')) throw new BerthError('unavailable', loaded.problem);
+      return Settings.parse(edit(now));
+    });
     // Nothing changed (a library command re-checking its login, a Save with nothing edited): no write, no event.
-    if (!loaded.problem && JSON.stringify(next) === JSON.stringify(loaded.value)) return next;
-    await this.file.save(next);
-    this.emit('changed', next);
-    return next;
+    if (written) this.emit('changed', value);
+    return value;
   }
 }

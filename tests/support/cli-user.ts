@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ export interface CliUser {
   env: NodeJS.ProcessEnv;
   /** Runs `berth ARGS…` as this user with no terminal (output piped), as scripts do. */
   berth: (...args: string[]) => CliRun;
+  /** The same, without blocking: many of these run at once as separate processes. */
+  berthAsync: (...args: string[]) => Promise<CliRun>;
 }
 
 /** A user of the CLI with a home and config folder of their own. */
@@ -31,5 +33,15 @@ export function cliUser(name: string, timeoutMs = 60_000): CliUser {
       const result = spawnSync(process.execPath, [BERTH, ...args], { encoding: 'utf8', timeout: timeoutMs, env, stdio: ['ignore', 'pipe', 'pipe'] });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
+    berthAsync: (...args) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BERTH, ...args], { timeout: timeoutMs, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      }),
   };
 }
