@@ -77,6 +77,8 @@ export const SessionInfo = z.object({
   idleSince: z.string().optional(),
   /** Whether the user Berth acts as on that node owns it. */
   mine: z.boolean(),
+  /** Once its main process has ended: the last lines it wrote, to see why. */
+  lastOutput: z.string().optional(),
 });
 export type SessionInfo = z.output<typeof SessionInfo>;
 
@@ -99,6 +101,8 @@ export const HistoryEntry = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string(),
   exitCode: z.number().int().optional(),
+  /** The last lines its main process wrote. */
+  lastOutput: z.string().optional(),
 });
 export type HistoryEntry = z.output<typeof HistoryEntry>;
 

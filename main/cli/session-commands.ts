@@ -4,6 +4,8 @@ import { ulid } from 'ulid';
 import { SessionSpec, describeIssues } from '../../app/contract';
 import { formatDuration } from '../../app/domain/durations';
 import { isIdle } from '../../app/domain/idle';
+import { checkSessionFields } from '../../app/domain/session-fields';
+import type { SessionField, SessionFieldValues } from '../../app/domain/session-fields';
 import type { SessionInfo, SessionSpecInput } from '../../app/contract';
 import type { Core } from '../core/create-core';
 import { runTerminal } from './cli-terminal';
@@ -18,14 +20,6 @@ import { withCore } from './with-core';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function parseMount(text: string): { source: string; target: string; readOnly: boolean } {
-  const [source = '', target = '', mode, ...rest] = text.split(':');
-  if (!source || !target || rest.length > 0 || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) {
-    throw new UsageError(`--mount ${text} is not SRC:DST or SRC:DST:ro.`);
-  }
-  return { source, target, readOnly: mode === 'ro' };
 }
 
 /** PORT or PORT:LOCALPORT, each 1 to 65535. */
@@ -56,27 +50,69 @@ interface CreateOptions {
   wait: boolean;
 }
 
-function specFrom(options: CreateOptions, command: string[]): SessionSpec {
+/** Flag names for the fields of the shared session form, so a problem reads as the flag to fix. */
+const FLAGS: Record<SessionField, string> = {
+  gpus: '--gpus',
+  name: '--name',
+  command: 'the command',
+  cpus: '--cpus',
+  memory: '--memory',
+  sharedMemory: '--shared-memory',
+  env: '--env',
+  mounts: '--mount',
+  ports: '--port',
+  workdir: '--workdir',
+};
+
+function problems(errors: Partial<Record<SessionField, string>>): string {
+  return Object.entries(errors)
+    .map(([field, problem]) => `${FLAGS[field as SessionField]}: ${problem}`)
+    .join('\n');
+}
+
+/** A command given as one quoted word (`-- "sh -c 'echo hi'"`) is a command as text: split it as a shell would. */
+function commandArgv(command: string[]): string | string[] {
+  return command.length === 1 && /\s/.test(command[0] ?? '') ? (command[0] ?? '') : command;
+}
+
+/** The flags checked as the dialog checks its fields; `gpuTotal` is the node's count once it answered. */
+function checkFlags(options: CreateOptions, command: string[], gpuTotal: number | 'later'): SessionFieldValues {
+  const checked = checkSessionFields(
+    {
+      gpus: options.gpus ?? '',
+      name: options.name ?? '',
+      command: commandArgv(command),
+      cpus: options.cpus ?? '',
+      memory: options.memory ?? '',
+      sharedMemory: options.sharedMemory ?? '',
+      env: options.env,
+      mounts: options.mount,
+      ports: options.port,
+      workdir: options.workdir ?? '',
+    },
+    { node: options.node, gpuTotal },
+  );
+  if (!checked.ok) throw new UsageError(problems(checked.errors));
+  return checked.values;
+}
+
+function specFrom(options: CreateOptions, command: string[], gpuTotal: number | 'later'): SessionSpec {
   const input: SessionSpecInput = {
     node: options.node,
     pull: options.pull,
-    gpus: options.gpus === undefined ? 0 : Number(options.gpus),
-    env: options.env,
-    mounts: options.mount.map(parseMount),
-    ports: options.port.map((text) => parsePortPair(text).port),
-    command,
+    ...checkFlags(options, command, gpuTotal),
     wait: options.wait,
     requestId: ulid(),
     ...(options.image ? { image: options.image } : {}),
-    ...(options.name ? { name: options.name } : {}),
-    ...(options.cpus ? { cpus: Number(options.cpus) } : {}),
-    ...(options.memory ? { memory: options.memory } : {}),
-    ...(options.sharedMemory ? { sharedMemory: options.sharedMemory } : {}),
-    ...(options.workdir ? { workdir: options.workdir } : {}),
   };
   const parsed = SessionSpec.safeParse(input);
   if (!parsed.success) throw new UsageError(`${describeIssues(parsed.error, 'session').join('; ')}.`);
   return parsed.data;
+}
+
+/** The node's GPU count, when GPUs are asked for: the bound of the --gpus check. */
+async function gpuTotal(core: Core, node: string, gpus: string | undefined): Promise<number | undefined> {
+  return gpus && Number(gpus) > 0 ? (await coreCall(core, 'sessions.availability', { name: node })).total : undefined;
 }
 
 /** The session a command means: the one named, or the user's only running session. */
@@ -143,10 +179,12 @@ export function addSessionCommands(program: Command): void {
     .option('--detach', 'print the session ID instead of attaching')
     .option('--no-wait', 'fail at once if the GPUs are taken, naming nodes where they are free')
     .action(async (command: string[], options: CreateOptions) => {
-      const spec = specFrom(options, command);
+      // Every flag is checked before connecting; the GPU count again once the node said how many it has.
+      checkFlags(options, command, 'later');
       await withCore(async (core) => {
-        if (spec.image?.startsWith('beaker://')) await ensureLibraryLogin(core);
-        await connectInteractively(core, spec.node, {});
+        if (options.image?.startsWith('beaker://')) await ensureLibraryLogin(core);
+        await connectInteractively(core, options.node, {});
+        const spec = specFrom(options, command, (await gpuTotal(core, options.node, options.gpus)) ?? 'later');
         let last = '';
         const stop = core.events.subscribe((name, payload) => {
           const progress = payload as { requestId?: string; message?: string; stage?: string };
@@ -264,6 +302,7 @@ export function addSessionCommands(program: Command): void {
     .option('--force', "stop another user's session")
     .action(async (id: string, options: { force?: boolean }) => {
       await withCore(async (core) => {
+        process.stderr.write(`Stopping ${id}: a shell gets SIGHUP, any other main process SIGTERM, then SIGKILL after 10 s…\n`);
         const entry = await coreCall(core, 'sessions.stop', { id, force: Boolean(options.force) });
         process.stdout.write(
           `Stopped ${entry.name} (${entry.id}) on ${entry.node}${entry.exitCode === undefined ? '' : `, exit code ${entry.exitCode}`}.\n`,

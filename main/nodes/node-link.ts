@@ -278,6 +278,7 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
         stream.on('data', (chunk: Buffer) => {
           if (debounce) clearTimeout(debounce);
           debounce = setTimeout(() => void this.refreshSessions(docker), 150);
+          debounce.unref();
           // One JSON object per line; a chunk may end mid-line.
           const lines = (partial + chunk.toString('utf8')).split('\n');
           partial = lines.pop() ?? '';

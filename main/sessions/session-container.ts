@@ -67,3 +67,27 @@ export async function findContainers(docker: Docker, filter: { session?: string 
   });
   return containers.filter((container) => isSessionContainer(container.Labels, container.Names));
 }
+
+const LAST_LINES = 20;
+const LAST_CHARS = 2000;
+// Terminal control sequences (colours, cursor moves, titles) and carriage returns: noise in a plain text summary.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\r/g;
+
+/** The last lines a session's main process wrote (its container has a TTY, so the log is the terminal's text). */
+export async function lastOutput(container: Docker.Container): Promise<string> {
+  const raw = await container.logs({ stdout: true, stderr: true, follow: false, tail: LAST_LINES });
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
+  return text.replace(CONTROL, '').trimEnd().slice(-LAST_CHARS);
+}
+
+/** The command line of the session's main process (the child of Docker's init), as `docker top` shows it. */
+export async function mainProcessCommand(container: Docker.Container): Promise<string | null> {
+  const top = (await container.top().catch(() => null)) as { Titles: string[]; Processes: string[][] } | null;
+  if (!top) return null;
+  const [pid, ppid, args] = ['PID', 'PPID', 'CMD'].map((title) => top.Titles.indexOf(title));
+  if (pid === undefined || ppid === undefined || args === undefined || pid < 0 || ppid < 0 || args < 0) return null;
+  const init = top.Processes[0];
+  const child = top.Processes.find((row) => row[ppid] === init?.[pid]);
+  return child?.[args] ?? null;
+}

@@ -10,10 +10,13 @@ import { createSession } from './create-session';
 import { GpuLedger } from './gpu-ledger';
 import { log } from '../log/log';
 import type { HistoryStore } from './history-store';
-import { findContainers, sessionFromContainer } from './session-container';
+import { isInteractiveShell } from './default-shell';
+import { findContainers, lastOutput, mainProcessCommand, sessionFromContainer } from './session-container';
 
 /** Seconds between SIGTERM and SIGKILL when a session is stopped. */
 const STOP_GRACE_S = 10;
+/** How long a shell is given to end after its SIGHUP before it gets SIGTERM. */
+const HANGUP_WAIT_MS = 1500;
 
 export interface FoundSession {
   link: NodeLink;
@@ -131,10 +134,13 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
     }
     this.stopping.add(session.id);
     setTimeout(() => this.stopping.delete(session.id), STOPPING_MEMORY_MS).unref();
+    // An interactive shell ignores SIGTERM; a hang-up, as from a closed terminal, ends it at once.
+    if (session.status === 'running' && isInteractiveShell((await mainProcessCommand(container)) ?? '')) await hangUp(container);
     await container.stop({ t: STOP_GRACE_S }).catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 304) throw error;
     });
     const info = await container.inspect();
+    const output = await lastOutput(container).catch(() => '');
     await container.remove({ force: true });
     const entry: HistoryEntry = {
       id: session.id,
@@ -146,6 +152,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
       finishedAt: info.State.FinishedAt && !info.State.FinishedAt.startsWith('0001') ? info.State.FinishedAt : new Date().toISOString(),
       exitCode: info.State.ExitCode,
       ...(session.startedAt ? { startedAt: session.startedAt } : {}),
+      ...(output ? { lastOutput: output } : {}),
     };
     await this.historyStore.add(entry);
     return entry;
@@ -155,13 +162,20 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
     return (await GpuLedger.of(await this.nodes.connected(node))).availability();
   }
 
-  history(): Promise<HistoryEntry[]> {
-    return this.historyStore.all();
+  /** Newest first, by when each ended. */
+  async history(): Promise<HistoryEntry[]> {
+    return (await this.historyStore.all()).sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
   }
 
   async describeContainer(link: NodeLink, container: Docker.Container): Promise<SessionInfo> {
     const info = await container.inspect();
-    return sessionFromContainer(link.bookmark.name, link.bookmark.user, { ...info, Labels: info.Config.Labels }, link.inventory);
+    const session = sessionFromContainer(link.bookmark.name, link.bookmark.user, { ...info, Labels: info.Config.Labels }, link.inventory);
+    // A main process that ended says why in its last lines (a shell's error, a traceback).
+    if (!info.State.Running && info.State.Status !== 'created') {
+      const output = await lastOutput(container).catch(() => '');
+      if (output) session.lastOutput = output;
+    }
+    return session;
   }
 
   private async sessionsOn(link: NodeLink): Promise<SessionInfo[]> {
@@ -185,4 +199,12 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
     );
     return fits.filter((name): name is string => name !== null);
   }
+}
+
+/** SIGHUP to the session's main process, then a short wait for it to end. */
+async function hangUp(container: Docker.Container): Promise<void> {
+  await container.kill({ signal: 'SIGHUP' }).catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([container.wait().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, HANGUP_WAIT_MS)))]);
+  clearTimeout(timer);
 }

@@ -310,5 +310,6 @@ function connectionGone(connection: SshConnection | null): Promise<null> {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, delay(ms).then(() => Promise.reject(new Error('timed out')))]);
+  // Unref'd: a guard on a wait must not itself keep the process (a CLI command) alive.
+  return Promise.race([promise, delay(ms, undefined, { ref: false }).then(() => Promise.reject(new Error('timed out')))]);
 }

@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { BASE_IMAGE } from '../e2e/testbed/base-image';
+import type { SessionInfo } from '../app/contract';
+import { bedNode } from './support/bed-nodes';
+import { bookmarkFor, coreFixture } from './support/core-fixture';
+
+// How a session ends: stopped by the user, or its main process dying on its own. On gpu-b, as alice.
+const gpuB = bedNode('gpu-b');
+const alice = coreFixture();
+const started: string[] = [];
+afterAll(async () => {
+  for (const id of started) await alice.call('sessions.stop', { id, force: true }).catch(() => undefined);
+  await alice.core.close();
+});
+
+async function setUp(): Promise<void> {
+  alice.trust(gpuB);
+  await alice.call('nodes.add', { bookmark: bookmarkFor(gpuB, 'gpu-b', 'alice', { kind: 'key', keyFile: gpuB.keyFile('alice') }) });
+}
+const ready = setUp();
+
+async function create(command: string[]): Promise<SessionInfo> {
+  await ready;
+  const session = await alice.call('sessions.create', { node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', command });
+  started.push(session.id);
+  return session;
+}
+
+async function describeWhenEnded(id: string): Promise<SessionInfo> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const session = await alice.call('sessions.describe', { id });
+    if (session.status === 'exited') return session;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${id} did not end`);
+}
+
+describe('a session ending', () => {
+  it('stops a plain shell by hanging it up (SIGHUP, exit 129), not by waiting out SIGTERM for SIGKILL (137)', async () => {
+    const session = await create([]);
+    const entry = await alice.call('sessions.stop', { id: session.id, force: false });
+    expect(entry.exitCode).toBe(129);
+  });
+
+  it('still gives a program that is not a shell SIGTERM', async () => {
+    const session = await create(['sh', '-c', 'trap "echo got-term; exit 7" TERM; while true; do sleep 0.1; done']);
+    const entry = await alice.call('sessions.stop', { id: session.id, force: false });
+    expect(entry.exitCode).toBe(7);
+    expect(entry.lastOutput).toContain('got-term');
+  });
+
+  it('shows the last output of a main process that died, with its exit code', async () => {
+    const session = await create(['sh', '-c', 'echo "boom-$((6*7))" >&2; exit 3']);
+    const ended = await describeWhenEnded(session.id);
+    expect(ended.exitCode).toBe(3);
+    expect(ended.lastOutput).toBe('boom-42');
+  });
+
+  it('lists the history newest first', async () => {
+    const history = await alice.call('sessions.history', {});
+    expect(history.length).toBeGreaterThanOrEqual(2);
+    const finished = history.map((entry) => entry.finishedAt);
+    expect(finished).toEqual([...finished].sort().reverse());
+  });
+});
