@@ -14,6 +14,7 @@ export class Peer {
   private readonly streams = new Map<string, StreamSender>();
   private nextStream = 0;
   private closed = false;
+  private holding = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -65,6 +66,12 @@ export class Peer {
     });
   }
 
+  /** The transport's client is not reading: pause every stream of this connection (on), or let them flow again (off). */
+  holdStreams(on: boolean): void {
+    this.holding = on;
+    for (const stream of this.streams.values()) stream.hold(on);
+  }
+
   /** The transport is gone: cancel what is running and stop every stream. */
   close(): void {
     this.closed = true;
@@ -91,6 +98,7 @@ export class Peer {
         () => this.streams.delete(stream.id),
       );
       this.streams.set(stream.id, stream);
+      if (this.holding) stream.hold(true);
       opened.push(stream);
       return { stream: stream.id };
     };

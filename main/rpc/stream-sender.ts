@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { STREAM_HIGH_WATER, STREAM_LOW_WATER } from '../../app/contract';
 import type { ErrorData, ServerMessage } from '../../app/contract';
+import { traceHop } from './latency-trace';
 
 /**
  * Moves one source's bytes to one consumer, pausing the source while the consumer has more than
@@ -10,6 +11,8 @@ import type { ErrorData, ServerMessage } from '../../app/contract';
 export class StreamSender {
   private unacked = 0;
   private finished = false;
+  /** Paused by the transport (its client is not reading), whatever the acknowledgements say. */
+  private held = false;
 
   constructor(
     readonly id: string,
@@ -23,8 +26,10 @@ export class StreamSender {
     this.source.on('data', (chunk: Buffer | string) => {
       const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       this.unacked += data.byteLength;
+      traceHop('echo', this.id);
       this.send({ t: 'data', stream: this.id, data });
-      if (this.unacked >= STREAM_HIGH_WATER) this.source.pause();
+      traceHop('ws', this.id);
+      if (this.unacked >= STREAM_HIGH_WATER || this.held) this.source.pause();
     });
     this.source.once('end', () => this.finish());
     this.source.once('error', (error: Error) => this.finish({ code: 'unavailable', message: error.message }));
@@ -37,7 +42,18 @@ export class StreamSender {
 
   ack(bytes: number): void {
     this.unacked = Math.max(0, this.unacked - bytes);
-    if (this.source.isPaused() && this.unacked <= STREAM_LOW_WATER && !this.finished) this.source.resume();
+    this.resumeIfDue();
+  }
+
+  /** The transport asks to stop reading the source while its client catches up (on), or lets it go on (off). */
+  hold(on: boolean): void {
+    this.held = on;
+    if (on) this.source.pause();
+    else this.resumeIfDue();
+  }
+
+  private resumeIfDue(): void {
+    if (this.source.isPaused() && this.unacked <= STREAM_LOW_WATER && !this.held && !this.finished) this.source.resume();
   }
 
   /** The consumer went away or closed the stream: stop reading and let the source clean up. */
