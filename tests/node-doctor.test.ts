@@ -76,5 +76,10 @@ describe('a failing command on a node', () => {
     );
     expect(errors[0]).toMatch(/currently not available\. Check that your account there has a working login shell/);
     expect(run.stderr).not.toMatch(/\n\s+at |bug in Berth|BerthError/);
+    // The details go to Berth's log in its config folder, and --verbose shows them as they happen.
+    expect(readFileSync(join(gina.env.BERTH_HOME ?? '', 'berth.log'), 'utf8')).toMatch(/WARN +\[node\] gb: the login shell did not run \/bin\/sh/);
+    const verbose = gina.berth('--verbose', 'session', 'create', '--node', 'gb', '--detach', '--', 'true');
+    expect(verbose.stderr).toMatch(/INFO +\[link\] gb: connecting to gina@127\.0\.0\.1/);
+    expect(verbose.stderr).toMatch(/WARN +\[node\] gb: the login shell did not run/);
   });
 });

@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import type { ImageJob, JobOutput } from '../../app/contract';
 import { formatBytes } from '../../app/domain/sizes';
 import type { Core } from '../core/create-core';
+import { log } from '../log/log';
 
 /**
  * Runs an image job from the CLI: its output to stdout as it comes, its progress to stderr (one
@@ -30,7 +31,7 @@ export async function runJob(core: Core, start: (job: string) => Promise<ImageJo
     process.stderr.write('Cancelling…\n');
     void core.dispatcher
       .call('images.cancel', { job: id }, { signal: new AbortController().signal, openStream: () => ({ stream: 'cli' }) })
-      .catch(() => undefined);
+      .catch(log.ignored('cli', `cancelling image job ${id}`));
   };
   process.on('SIGINT', cancel);
   try {

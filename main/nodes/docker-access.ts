@@ -9,7 +9,7 @@ import type { SshConnection } from './ssh-connection';
  */
 export async function explainDockerRefusal(connection: SshConnection, socketPath: string): Promise<string> {
   const { name, user } = connection.bookmark;
-  const sftp = await connection.sftp().catch(() => null);
+  const sftp = await connection.sftp().catch(log.ignored('docker', `${name}: SFTP for explaining a Docker refusal`));
   if (!sftp) return `Docker's socket ${socketPath} on ${name} could not be opened. Check that Docker runs there.`;
   const stats = await new Promise<{ gid: number; mode: number } | null>((resolve) =>
     sftp.stat(socketPath, (error, found) => resolve(error ? null : found)),

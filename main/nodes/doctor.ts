@@ -236,7 +236,8 @@ async function clockCheck(ssh: SshConnection, found: DoctorCheck[]): Promise<voi
 }
 
 async function diskCheck(ssh: SshConnection, link: NodeLink, found: DoctorCheck[]): Promise<void> {
-  const info = (await (await link.dockerClient()).info().catch(() => null)) as { DockerRootDir?: string } | null;
+  const info = (await (await link.dockerClient()).info().catch(log.ignored('doctor', 'reading Docker info for the disk check'))) as
+    { DockerRootDir?: string } | undefined;
   const root = info?.DockerRootDir ?? '/var/lib/docker';
   const { stdout } = await ssh.run('df -Pk "$1" 2>/dev/null | tail -n 1', [root], { what: 'read the free disk space' });
   const kib = Number(stdout.trim().split(/\s+/)[3]);

@@ -203,14 +203,16 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
       const docker = client(() => connection.streamLocal(socketPath));
       await docker.ping();
       return { docker, via: 'streamlocal' };
-    } catch {
+    } catch (error) {
       // Refused, or the daemon did not answer: dial-stdio next.
+      log.info('link', `${this.bookmark.name}: stream-local forwarding to ${socketPath} failed; trying docker system dial-stdio`, error);
     }
     const docker = client(() => dialStdio(connection, socketPath));
     try {
       await docker.ping();
       return { docker, via: 'dial-stdio' };
-    } catch {
+    } catch (error) {
+      log.warn('link', `${this.bookmark.name}: docker system dial-stdio failed too`, error);
       const message = await explainDockerRefusal(connection, socketPath);
       connection.close();
       throw new ConnectError({ state: 'docker-unavailable', message });
@@ -254,8 +256,9 @@ export class NodeLink extends EventEmitter<{ changed: []; session: [SessionEvent
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.closed || this.pending) return;
+      // attempt() logs its own failure and schedules the next try.
       this.pending = this.attempt(attempt)
-        .catch(() => undefined)
+        .catch(log.ignored('link', `${this.bookmark.name}: reconnect attempt ${attempt}`))
         .finally(() => (this.pending = null));
     }, delay);
     this.retryTimer.unref();

@@ -132,6 +132,7 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
     if (!out) {
       // The script never started: the login shell itself refused (nologin, a broken rc file).
       const said = (result.stderr + result.stdout).trim().slice(-500);
+      log.warn('node', `${this.bookmark.name}: the login shell did not run /bin/sh for "${options.what ?? 'a command'}": ${said}`);
       throw new NodeCommandError(this.bookmark.name, options.what ?? 'run a command', {
         code: result.code,
         detail: `your login shell on ${this.bookmark.name} did not run /bin/sh${said ? `; it said: ${said}` : ''}`,
@@ -145,6 +146,10 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
   async runOk(script: string, args: readonly string[], options: RunOptions & { what: string; advice?: string }): Promise<ExecResult> {
     const result = await this.run(script, args, options);
     if (result.code !== 0) {
+      log.warn(
+        'node',
+        `${this.bookmark.name}: "${options.what}" exited ${String(result.code)}: ${(result.stderr || result.stdout).trim().slice(-300)}`,
+      );
       throw new NodeCommandError(this.bookmark.name, options.what, {
         code: result.code,
         detail: result.stderr.trim() || result.stdout.trim(),

@@ -6,6 +6,7 @@ import { BerthError } from '../../app/contract';
 import type { PortForward } from '../../app/contract';
 import type { NodeManager } from '../nodes/node-manager';
 import type { FoundSession, SessionManager } from './session-manager';
+import { log } from '../log/log';
 
 /** Local ports tried after the one asked for, when it is in use. */
 const TRIES = 100;
@@ -91,7 +92,7 @@ export class PortForwards extends EventEmitter<{ changed: [PortForward[]] }> {
       if (session.status !== 'running' || (only && session.id !== only)) continue;
       for (const port of session.ports) {
         if ([...this.open.values()].some((o) => o.info.session === session.id && o.info.port === port)) continue;
-        await this.start(session.id, port).catch(() => undefined);
+        await this.start(session.id, port).catch(log.ignored('forwards', `forwarding port ${port} of ${session.name} again`));
       }
     }
   }
