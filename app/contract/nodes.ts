@@ -81,6 +81,8 @@ export const DockerInventory = z.object({
   gpus: z.array(Gpu).default([]),
   /** Whether nvidia-container-runtime-hook is installed, without which Docker cannot hand out GPUs. */
   nvidiaHook: z.boolean().default(false),
+  /** The Docker daemon's ID: one per machine, however many bookmarks reach it. */
+  machineId: z.string().optional(),
   /** Where the node's GPU lock and queue live (the first folder), and any folder there that is in the way. */
   ledger: z.object({ folders: z.array(z.string()), problems: z.array(z.string()) }).optional(),
   sessions: z.array(SessionHold).default([]),
@@ -98,6 +100,8 @@ export const NodeSummary = z.object({
   user: z.string().optional(),
   status: NodeStatus,
   inventory: DockerInventory.optional(),
+  /** Other bookmarks that reach the same machine (the same Docker daemon ID): its sessions are listed once, under the first. */
+  sameMachineAs: z.array(z.string()).optional(),
   bookmark: Bookmark.optional(),
 });
 export type NodeSummary = z.output<typeof NodeSummary>;

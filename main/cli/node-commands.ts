@@ -6,6 +6,7 @@ import { Bookmark, describeIssues } from '../../app/contract';
 import type { BookmarkInput, NodeSummary } from '../../app/contract';
 import { formatBytes } from '../../app/domain/sizes';
 import { gpuUse } from '../../app/domain/gpus';
+import { sameAddressAs } from '../../app/domain/same-machine';
 import type { Core } from '../core/create-core';
 import { coreCall } from './core-call';
 import { ask, canPrompt } from './prompt';
@@ -217,14 +218,23 @@ export function addNodeCommands(program: Command): void {
     .command('import-ssh-config')
     .description('bookmark the hosts of your ~/.ssh/config')
     .option('--file <file>', 'another ssh config file')
-    .action(async (options: { file?: string }) => {
+    .option('--keep-duplicates', 'also add hosts that are the same machine (address) as a bookmark you have')
+    .action(async (options: { file?: string; keepDuplicates?: boolean }) => {
       await withCore(async (core) => {
         const found = await coreCall(core, 'nodes.sshConfigHosts', options.file ? { file: options.file } : {});
-        const existing = new Set((await coreCall(core, 'nodes.list', {})).nodes.map((n) => n.name));
+        const bookmarks = (await coreCall(core, 'nodes.list', {})).nodes.flatMap((n) => (n.bookmark ? [n.bookmark] : []));
+        const existing = new Set(bookmarks.map((b) => b.name));
         let added = 0;
         for (const bookmark of found.bookmarks) {
           if (existing.has(bookmark.name)) {
             process.stdout.write(`  kept    ${bookmark.name} (already bookmarked)\n`);
+            continue;
+          }
+          const same = sameAddressAs(bookmark, bookmarks);
+          if (same && !options.keepDuplicates) {
+            process.stdout.write(
+              `  skipped ${bookmark.name}: the same machine as ${same} (${bookmark.host}:${bookmark.port}); --keep-duplicates adds it anyway\n`,
+            );
             continue;
           }
           await coreCall(core, 'nodes.add', { bookmark });

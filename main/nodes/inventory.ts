@@ -49,6 +49,7 @@ export async function readSessions(docker: Docker): Promise<SessionHold[]> {
 
 /** The fields of Docker's /info that Berth reads; dockerode types the answer as any. */
 interface DockerInfo {
+  ID?: string;
   Name: string;
   OperatingSystem: string;
   Architecture: string;
@@ -57,13 +58,14 @@ interface DockerInfo {
   ServerVersion: string;
 }
 
-export type Machine = Pick<DockerInventory, 'hostname' | 'os' | 'architecture' | 'cpus' | 'memoryBytes' | 'dockerVersion'>;
+export type Machine = Pick<DockerInventory, 'hostname' | 'os' | 'architecture' | 'cpus' | 'memoryBytes' | 'dockerVersion' | 'machineId'>;
 
 /** The machine as its Docker daemon describes it. */
 export async function readMachine(docker: Docker): Promise<Machine> {
   const info = (await docker.info()) as DockerInfo;
   return {
     hostname: info.Name,
+    ...(info.ID ? { machineId: info.ID } : {}),
     os: info.OperatingSystem,
     architecture: info.Architecture,
     cpus: info.NCPU,

@@ -152,9 +152,31 @@ export class NodeManager extends EventEmitter<{ changed: [NodeSummary]; session:
       ...(this.options.readyTimeoutMs ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
     });
     link.on('changed', () => this.emit('changed', this.summary(link.bookmark)));
-    link.on('session', (event) => this.emit('session', { ...event, node: link.bookmark.name, user: link.bookmark.user }));
+    // Docker's events of a machine reached by two bookmarks come once, through the first.
+    link.on('session', (event) => {
+      if (this.machineName(link.bookmark.name) === link.bookmark.name)
+        this.emit('session', { ...event, node: link.bookmark.name, user: link.bookmark.user });
+    });
     this.links.set(name, link);
     return link;
+  }
+
+  /** The connected links to the machine `link` reaches (itself included), by bookmark name. */
+  private sameMachine(link: NodeLink): NodeLink[] {
+    const id = link.inventory?.machineId;
+    if (!id || link.status.state !== 'connected') return [link];
+    return [...this.links.values()]
+      .filter((other) => other.status.state === 'connected' && other.inventory?.machineId === id)
+      .sort((a, b) => a.bookmark.name.localeCompare(b.bookmark.name));
+  }
+
+  /**
+   * The name under which a bookmarked node's sessions count: the first bookmark (by name) of the
+   * same machine, so a machine reached by two bookmarks lists each session once.
+   */
+  machineName(name: string): string {
+    const link = this.links.get(name);
+    return link ? (this.sameMachine(link)[0]?.bookmark.name ?? name) : name;
   }
 
   private drop(name: string): void {
@@ -175,6 +197,8 @@ export class NodeManager extends EventEmitter<{ changed: [NodeSummary]; session:
     };
     if (bookmark.cluster) summary.cluster = bookmark.cluster;
     if (link?.inventory && link.status.state === 'connected') summary.inventory = link.inventory;
+    const same = link ? this.sameMachine(link).filter((other) => other !== link) : [];
+    if (same.length > 0) summary.sameMachineAs = same.map((other) => other.bookmark.name);
     return summary;
   }
 }

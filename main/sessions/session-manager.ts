@@ -76,7 +76,11 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
         }
       }),
     );
-    const sessions = perNode.flat().filter((session) => options.everyone || session.mine);
+    // A machine reached by two bookmarks lists its sessions once, under the first.
+    const sessions = perNode
+      .flat()
+      .filter((session) => (options.node ? true : this.nodes.machineName(session.node) === session.node))
+      .filter((session) => options.everyone || session.mine);
     return { sessions: sessions.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), problems };
   }
 
@@ -89,7 +93,10 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
         return link ? this.matchesOn(link, key) : [];
       }),
     );
-    const found = perNode.flat();
+    const everywhere = perNode.flat().filter((match) => this.nodes.machineName(match.link.bookmark.name) === match.link.bookmark.name);
+    // A full ID is always enough, whatever else its text matches as a prefix or a name.
+    const exact = everywhere.filter((match) => match.session.id === key);
+    const found = exact.length > 0 ? exact : everywhere;
     if (found.length === 0)
       throw new BerthError('not-found', `No session "${key}" on your nodes. \`berth session list --all\` shows the sessions there are.`);
     if (found.length > 1) {
