@@ -96,6 +96,8 @@ export const calls = {
         command: z.array(z.string()).default([]),
         cols: z.number().int().min(1).max(1000),
         rows: z.number().int().min(1).max(1000),
+        /** Another user's session needs this (the user confirmed): without it, it is refused before any of their output is shown. */
+        force: z.boolean().default(false),
       })
       .strict(),
     z.object({ terminal: z.string(), stream: z.string(), session: SessionInfo }),

@@ -11,14 +11,14 @@ const DETACH = '\x10\x11';
  * go to the session, its output comes back with backpressure (a paused stdout pauses the node),
  * and the window size follows. Resolves with the exit code to leave with.
  */
-export async function runTerminal(core: Core, session: string, kind: 'attach' | 'exec', command: string[]): Promise<number> {
+export async function runTerminal(core: Core, session: string, kind: 'attach' | 'exec', command: string[], force = false): Promise<number> {
   const stdin = process.stdin;
   const stdout = process.stdout;
   let output: Readable | null = null;
   const opened = await coreCall(
     core,
     'terminals.open',
-    { session, kind, command, cols: stdout.columns || 80, rows: stdout.rows || 24 },
+    { session, kind, command, cols: stdout.columns || 80, rows: stdout.rows || 24, force },
     (source) => (output = source),
   );
   const source = output as Readable | null;

@@ -247,19 +247,22 @@ export function addSessionCommands(program: Command): void {
   session
     .command('attach [id]')
     .description("attach to a session's main process (Ctrl+P Ctrl+Q detaches)")
-    .action(async (id: string | undefined) => {
-      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, id), 'attach', [])));
+    .option('--force', "attach to another user's session")
+    .action(async (id: string | undefined, options: { force?: boolean }) => {
+      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, id), 'attach', [], Boolean(options.force))));
     });
 
   session
     .command('exec [id]')
     .description('a new terminal in a session: a login shell, or the command after --')
     .argument('[command...]', 'command to run (after --)')
-    .action(async (id: string | undefined, command: string[]) => {
+    .option('--force', "open a terminal in another user's session")
+    .action(async (id: string | undefined, command: string[], options: { force?: boolean }) => {
       // `exec -- CMD` leaves out the ID, but commander would read CMD's first word as one.
       const afterExec = process.argv.slice(process.argv.indexOf('exec') + 1);
-      const [session, argv] = afterExec[0] === '--' && id !== undefined ? [undefined, [id, ...command]] : [id, command];
-      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, session), 'exec', argv)));
+      const firstArgument = afterExec.find((arg) => arg !== '--force');
+      const [session, argv] = firstArgument === '--' && id !== undefined ? [undefined, [id, ...command]] : [id, command];
+      await withCore(async (core) => setExitCode(await runTerminal(core, await pick(core, session), 'exec', argv, Boolean(options.force))));
     });
 
   session

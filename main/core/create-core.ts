@@ -110,8 +110,8 @@ export function createCore(options: CoreOptions): Core {
     'forwards.open': ({ session, port, localPort }) => forwards.start(session, port, localPort),
     'forwards.list': () => Promise.resolve({ forwards: forwards.list() }),
     'forwards.close': ({ id }) => (forwards.stop(id), Promise.resolve({})),
-    'terminals.open': ({ session, kind, command, cols, rows }, ctx) =>
-      terminals.start({ session, kind, command, cols, rows }, (source) => ctx.openStream(source)),
+    'terminals.open': ({ session, kind, command, cols, rows, force }, ctx) =>
+      terminals.start({ session, kind, command, cols, rows, force }, (source) => ctx.openStream(source)),
     'terminals.input': ({ terminal, data }) => (terminals.input(terminal, data), Promise.resolve({})),
     'terminals.resize': async ({ terminal, cols, rows }) => (await terminals.resize(terminal, cols, rows), {}),
     'terminals.exit': ({ terminal }) => terminals.exit(terminal),

@@ -44,6 +44,8 @@ export interface OpenTerminal {
   command: string[];
   cols: number;
   rows: number;
+  /** Enter another user's session anyway: the user confirmed (the CLI's --force, the app's dialog). */
+  force?: boolean;
 }
 
 /**
@@ -67,6 +69,13 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
   ): Promise<{ terminal: string; stream: string; session: SessionInfo }> {
     const found = await this.sessions.find(request.session);
     const { session } = found;
+    // Before any replay: their recent output is theirs to show, and what is typed here reaches them.
+    if (!session.mine && !request.force) {
+      throw new BerthError(
+        'invalid-params',
+        `${session.name} belongs to ${session.owner}. ${request.kind === 'attach' ? 'Attaching shows their output and sends them what you type' : 'A new terminal in it runs as them, among their files'}: it needs --force (in the app, a confirmation).`,
+      );
+    }
     if (session.status !== 'running') {
       throw new BerthError(
         'invalid-params',

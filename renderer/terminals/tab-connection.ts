@@ -20,7 +20,15 @@ export function connectTab(client: BerthClient, tab: TerminalTab, term: Terminal
   };
 
   client
-    .call('terminals.open', { session: tab.session.id, kind: tab.kind, command: tab.command, cols: term.cols, rows: term.rows })
+    // A tab on someone else's session exists only once the user confirmed entering it.
+    .call('terminals.open', {
+      session: tab.session.id,
+      kind: tab.kind,
+      command: tab.command,
+      cols: term.cols,
+      rows: term.rows,
+      force: !tab.session.mine,
+    })
     .then((opened) => {
       if (closed) return;
       terminalId = opened.terminal;
