@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BASE_IMAGE } from '../e2e/testbed/base-image';
-import { KEY_PASSPHRASES } from '../e2e/testbed/node-files';
+import { KEY_PASSPHRASES } from '../e2e/testbed/user-files';
 import type { SessionInfo } from '../app/contract';
 import { bedNode } from './support/bed-nodes';
 import { BERTH, cliUser } from './support/cli-user';

@@ -7,7 +7,7 @@ import { bedNode } from '../bed-nodes';
 import { bookmarkWithCli } from '../bookmark-with-cli';
 import { SessionsPage } from '../pages/sessions-page';
 import { BASE_IMAGE } from '../testbed/base-image';
-import { KEY_PASSPHRASES } from '../testbed/node-files';
+import { KEY_PASSPHRASES } from '../testbed/user-files';
 
 const BERTH = new URL('../../bin/berth.js', import.meta.url).pathname;
 const MARKER = 'bobs-own-output-51c2';
