@@ -54,7 +54,9 @@ describe('berth node', () => {
 
     // A session of bob's holding GPU 2, as the node records it: labels on a running container.
     const uuid = gpuA.gpus[2]?.uuid ?? '';
+    // Named after the session, as Berth names a session's container (a copy under another name is not the session).
     const container = await gpuA.docker().createContainer({
+      name: 'bobs-run',
       Image: BASE_IMAGE,
       Cmd: ['sleep', '600'],
       Labels: { 'berth.session': '01JBOBSESSION0000000000000', 'berth.owner': 'bob', 'berth.name': 'bobs-run', 'berth.gpus': uuid },

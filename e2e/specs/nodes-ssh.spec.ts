@@ -35,7 +35,9 @@ test('a user bookmarks two GPU nodes, verifies their host keys, and sees their G
   await expect(nodes.group('Lab').getByRole('article')).toHaveCount(2);
 
   // Someone else's session takes GPU 1 of gpu-a: the bar follows Docker's event stream, no refresh.
+  // Named after the session, as Berth names a session's container.
   const container = await gpuA.docker().createContainer({
+    name: 'bobs-notebook',
     Image: BASE_IMAGE,
     Cmd: ['sleep', '600'],
     Labels: {
