@@ -65,6 +65,8 @@ export class NodeChannel extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // A heartbeat after the node closed the channel (a laptop waking from sleep) has nowhere to go: it is dropped, not an error.
+    if (this.channel.destroyed || !this.channel.writable) return callback();
     if (this.channel.write(chunk)) callback();
     else this.channel.once('drain', () => callback());
   }
