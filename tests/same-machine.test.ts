@@ -21,7 +21,13 @@ describe('one machine, two bookmarks', () => {
     const auth = { kind: 'key', keyFile: node.keyFile('alice') } as const;
     await alice.call('nodes.add', { bookmark: bookmarkFor(node, 'a', 'alice', auth) });
     await alice.call('nodes.add', { bookmark: bookmarkFor(node, 'gpu-a', 'alice', auth) });
+    // Another node of the bed: its Docker daemon has the same ID (the bed's dockerds share /etc/docker/key.json,
+    // as nodes cloned from one image do), but its host key differs: another machine.
+    const other = bedNode('rhel-a');
+    alice.trust(other);
+    await alice.call('nodes.add', { bookmark: bookmarkFor(other, 'other', 'alice', { kind: 'key', keyFile: other.keyFile('alice') }) });
     await alice.call('nodes.connect', { name: 'a' });
+    expect((await alice.call('nodes.connect', { name: 'other' })).sameMachineAs).toBeUndefined();
     expect((await alice.call('nodes.connect', { name: 'gpu-a' })).sameMachineAs).toEqual(['a']);
     expect((await alice.call('nodes.show', { name: 'a' })).sameMachineAs).toEqual(['gpu-a']);
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { DockerInventory, SessionHold } from '../../app/contract';
 import { NVIDIA_SMI_ARGS, parseGpuCsv, withReservations } from '../../app/domain/gpus';
@@ -74,10 +75,25 @@ export async function readMachine(docker: Docker): Promise<Machine> {
   };
 }
 
+/**
+ * A machine is its Docker daemon's ID together with its SSH host key. Either alone is not enough:
+ * nodes cloned from one image share Docker's ID (it lives in /etc/docker/key.json), and one host
+ * may be reached at two addresses; both together name one machine.
+ */
+function machineIdentity(dockerId: string | undefined, hostKey: Buffer | null): { machineId?: string } {
+  if (!dockerId || !hostKey) return {};
+  return { machineId: `${dockerId}/${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}` };
+}
+
 export async function readInventory(docker: Docker, connection: SshConnection): Promise<DockerInventory> {
-  const [machine, reading, sessions] = await Promise.all([readMachine(docker), readGpus(connection), readSessions(docker)]);
+  const [{ machineId: dockerId, ...machine }, reading, sessions] = await Promise.all([
+    readMachine(docker),
+    readGpus(connection),
+    readSessions(docker),
+  ]);
   return {
     ...machine,
+    ...machineIdentity(dockerId, connection.presentedKey),
     gpus: withReservations(reading.gpus, sessions),
     nvidiaHook: reading.nvidiaHook,
     sessions,
