@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { removeBridge } from './bridge';
 
@@ -69,14 +70,30 @@ function killLeftInNamespace(nodeDir: string, namespace: string): void {
   }
 }
 
-/** Every name under `dir`; none when another run is clearing it at the same time (a folder vanished mid-walk). */
+/**
+ * Every name under `dir`, symlinks not followed (a node user's link to / must not walk the
+ * machine, nor make its pid files look like the bed's); none when another run is clearing it at
+ * the same time (a folder vanished mid-walk).
+ */
 function namesIn(dir: string): string[] {
-  try {
-    return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : [];
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const names: string[] = [];
+  const walk = (relative: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(dir, relative), { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const name = relative ? join(relative, entry.name) : entry.name;
+      names.push(name);
+      if (entry.isDirectory()) walk(name);
+    }
+  };
+  walk('');
+  return names;
 }
 
 export function newBedDir(): string {

@@ -20,7 +20,7 @@ export interface TestBed {
 }
 
 /**
- * GPU nodes (gpu-a and gpu-q with 4 stand-in GPUs, gpu-b and gpu-n with 2) and plain-a, a node without GPUs whose
+ * GPU nodes (gpu-a and gpu-q with 4 stand-in GPUs, gpu-b, gpu-n and gpu-f with 2) and plain-a, a node without GPUs whose
  * sshd refuses stream-local forwarding; tests that regenerate a host key use plain-a alone. Then nodes the way real
  * clusters come: rhel-a (Rocky Linux 9, /run/lock 0755 root), tight-a (sshd's MaxSessions 4) and nohook-a (GPUs and
  * nvidia-smi but no NVIDIA container hook for dockerd).
@@ -32,6 +32,8 @@ export const DEFAULT_NODES: TestNodeOptions[] = [
   { name: 'gpu-b', gpus: 2 },
   // Only the notification and idle-GPU tests use gpu-n: they set its GPUs' readings and fill it.
   { name: 'gpu-n', gpus: 2 },
+  // Only the ledger-fault and session-identity tests use gpu-f: they freeze clients, jam its queue and copy its sessions.
+  { name: 'gpu-f', gpus: 2 },
   { name: 'plain-a', gpus: 0, allowStreamLocal: false },
   { name: 'rhel-a', gpus: 2, rhel: true },
   { name: 'tight-a', gpus: 0, maxSessions: 4, allowStreamLocal: false },

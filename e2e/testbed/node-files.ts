@@ -22,7 +22,7 @@ export function writeStandIns(dir: string, gpus: StandInGpu[], nvidiaHook: boole
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   writeGpus(dir, gpus);
-  if (gpus.length > 0) writeFileSync(join(bin, 'nvidia-smi'), nvidiaSmiScript(join(dir, 'gpus.csv')), { mode: 0o755 });
+  if (gpus.length > 0) writeFileSync(join(bin, 'nvidia-smi'), nvidiaSmiScript(join(dir, 'gpus.csv'), join(dir, 'nvidia-smi.delay')), { mode: 0o755 });
   if (nvidiaHook) writeFileSync(join(bin, 'nvidia-container-runtime-hook'), NOOP_HOOK, { mode: 0o755 });
 }
 

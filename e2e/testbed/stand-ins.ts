@@ -30,9 +30,14 @@ export function gpuCsv(gpus: StandInGpu[]): string {
   );
 }
 
-/** Answers the query Berth makes; anything else gets a short table, as the real tool would. */
-export function nvidiaSmiScript(csvPath: string): string {
+/**
+ * Answers the query Berth makes; anything else gets a short table, as the real tool would. A number
+ * of seconds in `delayPath` makes every call that slow, so a test can catch a Berth client while it
+ * holds the GPU lock (it reads the GPUs under it) and freeze it there.
+ */
+export function nvidiaSmiScript(csvPath: string, delayPath: string): string {
   return `#!/bin/sh
+[ -r ${delayPath} ] && sleep "$(cat ${delayPath})"
 case "$*" in
   *--query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu*--format=csv,noheader,nounits*) exec cat ${csvPath} ;;
   *--query-gpu*) echo "stand-in nvidia-smi: unsupported query: $*" >&2; exit 2 ;;

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -62,6 +62,10 @@ export interface TestNode extends TestNodeInfo {
   /** A new host key, as after a reinstall; sshd is told to re-read it. */
   regenerateHostKey(): Promise<void>;
   setGpus(gpus: StandInGpu[]): void;
+  /** Makes every stand-in nvidia-smi call take this many seconds (0: answer at once). */
+  setNvidiaSmiDelay(seconds: number): void;
+  /** Whether process `pid` lives in this node (its mount namespace), as the node's own `ps` would show it. */
+  runsOnNode(pid: number): boolean;
   /** Kills the sshd processes serving `clientPid`'s connections, as a network drop would; says how many connections went. */
   cutConnections(clientPid: number): number;
   /** Bytes this node's sshd has received from `clientPid`, as the kernel counts them. */
@@ -128,6 +132,17 @@ export function testNode(info: TestNodeInfo): TestNode {
       await waitFor(`sshd of ${info.name} after SIGHUP`, dir, () => sshBanner(port));
     },
     setGpus: (next) => writeGpus(dir, next),
+    setNvidiaSmiDelay: (seconds) => {
+      if (seconds > 0) writeFileSync(join(dir, 'nvidia-smi.delay'), `${seconds}\n`, { mode: 0o644 });
+      else rmSync(join(dir, 'nvidia-smi.delay'), { force: true });
+    },
+    runsOnNode: (pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/mnt`) === readFileSync(join(dir, 'holder.mntns'), 'utf8');
+      } catch {
+        return false;
+      }
+    },
     cutConnections: (clientPid) => cutConnections(port, clientPid),
     bytesReceivedFrom: (clientPid) => bytesReceivedFrom(port, clientPid),
     docker: () => docker,

@@ -84,6 +84,14 @@ async function waitForGpus(ledger: GpuLedger, spec: SessionSpec, context: Create
   const { link, signal, progress } = context;
   const { docker } = ledger;
   const folders = await ledger.folders();
+  // A folder someone else made and closed to others is worked around, but said: it is theirs to repair.
+  for (const problem of folders.problems) {
+    log.warn('sessions', `GPU queue on ${link.bookmark.name}: ${problem}`);
+    progress({
+      stage: 'resolving',
+      message: `Note: ${problem}; Berth queues in ${folders.primary} instead. \`berth node doctor ${link.bookmark.name}\` says what to do.`,
+    });
+  }
   const ticket = await ledger.enterQueue(folders, spec.gpus, signal);
   try {
     for (;;) {
