@@ -5,10 +5,10 @@ export interface Writable {
 
 /** A hidden tab's output goes into its xterm in pieces this small, so the tab in view waits for at most one to be parsed… */
 export const HIDDEN_SLICE = 16 * 1024;
-/** …taking at most this share of the page's thread… */
-const HIDDEN_SHARE = 0.25;
-/** …unless that would slow it below this floor (bytes per second): a training log in a background tab must not slow the training. */
-export const HIDDEN_FLOOR = 4_500_000;
+/** …at this pace (bytes per second), above the 4 MB/s floor: a training log in a background tab must not slow the training. */
+export const HIDDEN_PACE = 5_000_000;
+
+const CATCH_UP_MS = 100;
 
 interface Pending {
   chunk: Uint8Array;
@@ -17,12 +17,11 @@ interface Pending {
 
 /**
  * Feeds one tab's output into its xterm. In view, each chunk goes in at once. Hidden, chunks wait
- * here and go in a slice at a time, one slice parsed before the next, with a pause after each so
- * that parsing takes a quarter of the page's thread at most (but never so long a pause that the
- * tab falls below HIDDEN_FLOOR): the tab in view keeps the thread for its echo. A chunk is
- * acknowledged (`done`) only once xterm has parsed it, so what waits here is bounded by the
- * stream's high-water mark, and a hidden flood slows its source instead of being dropped. Shown
- * again, the tab catches up at full speed.
+ * here and go in a slice at a time, one slice parsed before the next, paced to HIDDEN_PACE (or as
+ * fast as xterm parses them, if slower): the tab in view keeps the rest of the thread for its
+ * echo. A chunk is acknowledged (`done`) only once xterm has parsed it, so what waits here is
+ * bounded by the stream's high-water mark, and a hidden flood slows its source instead of being
+ * dropped. Shown again, the tab catches up at full speed.
  */
 export class OutputFeeder {
   private readonly waiting: Pending[] = [];
@@ -30,6 +29,8 @@ export class OutputFeeder {
   /** A hidden-mode slice is in xterm, or its next one is timed. */
   private busy = false;
   private disposed = false;
+  /** When the next hidden slice is due, by the pace. */
+  private due = 0;
   /**
    * Runs the next step as a task of its own: a chain of zero-delay timers is clamped to 4 ms after a
    * few links (and so is the timer xterm starts inside each write), which alone would cap a hidden
@@ -85,11 +86,14 @@ export class OutputFeeder {
     const last = slice.byteLength === head.chunk.byteLength;
     if (last) this.waiting.shift();
     else head.chunk = head.chunk.subarray(HIDDEN_SLICE);
-    const started = performance.now();
+    // Paced on a schedule, so a late timer is made up by the next pause; a backlog older than
+    // CATCH_UP_MS (the tab was idle, or xterm is slower than the pace) is forgiven.
+    const now = performance.now();
+    if (this.due < now - CATCH_UP_MS) this.due = now;
+    this.due += (slice.byteLength / HIDDEN_PACE) * 1000;
     this.term.write(slice, () => {
       if (last) head.done();
-      const took = performance.now() - started;
-      const pause = Math.min((took * (1 - HIDDEN_SHARE)) / HIDDEN_SHARE, (slice.byteLength / HIDDEN_FLOOR) * 1000 - took);
+      const pause = this.due - performance.now();
       if (pause >= 1) setTimeout(() => this.next.port2.postMessage(null), pause);
       else this.next.port2.postMessage(null);
     });
