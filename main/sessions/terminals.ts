@@ -8,6 +8,7 @@ import { BerthError } from '../../app/contract';
 import type { SessionInfo, StreamRef, TerminalExit, TerminalStatus } from '../../app/contract';
 import type { NodeLink } from '../nodes/node-link';
 import type { SshConnection } from '../nodes/ssh-connection';
+import { traceHop } from '../rpc/latency-trace';
 import { LOGIN_SHELL } from './default-shell';
 import type { FoundSession, SessionManager } from './session-manager';
 import { whenConnected } from './when-connected';
@@ -109,7 +110,9 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
         'unavailable',
         `The connection to ${terminal.found.session.node} is down; what is typed now is not sent. Type again once the tab is live.`,
       );
+    traceHop('input', id);
     terminal.io.write(data);
+    traceHop('ssh', id);
   }
 
   async resize(id: string, cols: number, rows: number): Promise<void> {
@@ -150,21 +153,22 @@ export class Terminals extends EventEmitter<{ status: [TerminalStatus] }> {
       io = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex;
       await container.resize({ h: rows, w: cols }).catch(() => undefined);
     } else {
-      const config = (await container.inspect()).Config;
+      // No inspect first: Docker gives an exec the container's own user and working directory when
+      // these are left out, and the size goes with the create, so the shell starts sized.
       const exec = await container.exec({
         Cmd: terminal.command.length > 0 ? terminal.command : LOGIN_SHELL,
         AttachStdin: true,
         AttachStdout: true,
         AttachStderr: true,
         Tty: true,
-        User: config.User,
+        ConsoleSize: [rows, cols],
         // An exec inherits the container's own environment, but not what the GPU hook added at start.
         Env: session.gpus.length > 0 ? [`NVIDIA_VISIBLE_DEVICES=${session.gpus.join(',')}`] : [],
-        WorkingDir: config.WorkingDir,
       });
       io = await exec.start({ hijack: true, stdin: true, Tty: true });
       terminal.exec = exec;
-      await exec.resize({ h: rows, w: cols }).catch(() => undefined);
+      // Not awaited: the shell's prompt need not wait a round trip for its size.
+      exec.resize({ h: rows, w: cols }).catch(() => undefined);
     }
     terminal.io = io;
     terminal.via = terminal.found.link.ssh;

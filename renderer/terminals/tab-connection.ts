@@ -1,16 +1,19 @@
 import type { Terminal } from '@xterm/xterm';
 import type { BerthClient } from '../../app/client/berth-client';
 import { describeError } from '../api/describe-error';
+import { mark } from './latency-marks';
+import type { OutputFeeder } from './output-feeder';
 import type { TerminalTab } from './terminals-state.svelte';
 
 const RESIZE_DEBOUNCE_MS = 100;
 
 /**
  * Opens the tab's terminal on the node and joins it to the xterm: keys and sizes go out, output
- * comes in, and xterm's write callback is the acknowledgement, so a busy screen slows the node.
+ * comes in (through the tab's feeder, which holds a hidden tab's output back), and xterm's write
+ * callback is the acknowledgement, so a busy screen slows the node.
  * Returns how to let go of it (the xterm itself stays, with its scrollback).
  */
-export function connectTab(client: BerthClient, tab: TerminalTab, term: Terminal): () => void {
+export function connectTab(client: BerthClient, tab: TerminalTab, term: Terminal, feeder: OutputFeeder): () => void {
   let terminalId: string | null = null;
   let closed = false;
   // Keys typed before the back end has opened the terminal are sent once it has.
@@ -36,10 +39,15 @@ export function connectTab(client: BerthClient, tab: TerminalTab, term: Terminal
       tab.session = opened.session;
       if (early) send(early);
       early = '';
+      mark?.('open', `${tab.key} ${opened.terminal} ${opened.stream}`);
+      const stream = opened.stream;
       tab.stream = client.consume(
-        { stream: opened.stream },
+        { stream },
         {
-          data: (chunk, done) => term.write(chunk, done),
+          data: (chunk, done) => {
+            mark?.('handed', stream, chunk.byteLength);
+            feeder.push(chunk, mark ? () => (mark?.('parsed', stream, chunk.byteLength), done()) : done);
+          },
           end: () => {
             tab.reconnecting = undefined;
             void client.call('terminals.exit', { terminal: opened.terminal }).then(
