@@ -37,3 +37,63 @@ test('a user starts a session with a GPU, works in it, forks a terminal, and sto
   await sessions.tab(/e2e-work · gpu-b · attach/).click();
   await expect(app.getByRole('status').filter({ hasText: 'The session ended' })).toBeVisible();
 });
+
+test('the New session dialog checks each field beside it, shows the argv it will run, and an ended session shows its last output', async ({
+  app,
+  serve,
+}) => {
+  const gpuB = bedNode('gpu-b');
+  bookmarkWithCli(serve, gpuB, 'gpu-b');
+  const sessions = new SessionsPage(app);
+  await sessions.open();
+  await sessions.fill({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-said', gpus: 99 });
+  const dialog = sessions.dialog;
+  await expect(dialog.getByRole('status')).toHaveText('gpu-b has only 2 GPUs.');
+  await dialog.getByLabel('GPUs').fill('-1');
+  await expect(dialog.getByRole('status')).toHaveText('The number of GPUs cannot be negative: give 0 for none.');
+  await dialog.getByLabel('GPUs').fill('0');
+
+  // A wrong entry is explained beside its field when starting, and the explanation goes once it is fixed.
+  await sessions.fill({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, env: 'FOO' });
+  await dialog.getByRole('button', { name: 'Start session' }).click();
+  const envField = dialog.locator('label', { hasText: 'Environment' });
+  await expect(envField.getByRole('alert')).toHaveText('"FOO" is not KEY=VALUE: write it as FOO=value.');
+  await expect(dialog).not.toContainText('env.0');
+  await dialog.getByLabel(/^Environment/).fill('FOO=bar');
+  await expect(envField.getByRole('alert')).toHaveCount(0);
+
+  // Quoted as in a shell, run as those words.
+  await dialog.getByLabel('Command').fill(`sh -c 'echo said-$((6*7)) >&2; exit 3'`);
+  await expect(dialog.getByLabel('Runs', { exact: true })).toHaveText('Runs ["sh","-c","echo said-$((6*7)) >&2; exit 3"]');
+  await dialog.getByRole('button', { name: 'Start session' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  await sessions.open();
+  const row = sessions.row(/e2e-said/);
+  await expect(async () => {
+    await app.getByRole('button', { name: 'Refresh' }).click();
+    await expect(row).toContainText('exited (3)', { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await row.getByText('Last output').click();
+  await expect(row.getByLabel('Last output of e2e-said')).toHaveText('said-42');
+  await sessions.stop('e2e-said');
+});
+
+test('Stop shows "Stopping…" at once, and a plain shell session is hung up rather than waited out', async ({ app, serve }) => {
+  const gpuB = bedNode('gpu-b');
+  bookmarkWithCli(serve, gpuB, 'gpu-b');
+  const sessions = new SessionsPage(app);
+  await sessions.open();
+  await sessions.create({ node: 'gpu-b', image: `docker://${BASE_IMAGE}`, pull: 'never', name: 'e2e-shell' });
+  await expect(sessions.tab(/e2e-shell · gpu-b · attach/)).toBeVisible();
+  await expect(sessions.screen).toContainText('$');
+
+  await sessions.askToStop('e2e-shell');
+  const row = sessions.row(/e2e-shell/);
+  await expect(row.getByRole('status')).toHaveText('Stopping…', { timeout: 500 });
+  await expect(row.getByRole('button', { name: 'Stopping…' })).toBeDisabled();
+  // Exit code 129 is SIGHUP: the shell ended on its hang-up, not on SIGKILL (137) after the grace.
+  await expect(app.getByRole('table', { name: 'Stopped sessions' }).getByRole('row', { name: /e2e-shell/ })).toContainText('129', {
+    timeout: 30_000,
+  });
+});
