@@ -27,6 +27,7 @@ export class SessionsPage {
     name?: string;
     command?: string;
     env?: string;
+    ports?: string;
   }): Promise<void> {
     if (!(await this.dialog.isVisible())) await this.page.getByRole('button', { name: 'New session' }).click();
     const dialog = this.dialog;
@@ -37,6 +38,7 @@ export class SessionsPage {
     if (options.name) await dialog.getByLabel('Name', { exact: true }).fill(options.name);
     if (options.command !== undefined) await dialog.getByLabel('Command').fill(options.command);
     if (options.env !== undefined) await dialog.getByLabel(/^Environment/).fill(options.env);
+    if (options.ports !== undefined) await dialog.getByLabel(/^Ports to open here/).fill(options.ports);
   }
 
   async create(options: Parameters<SessionsPage['fill']>[0]): Promise<void> {

@@ -65,10 +65,13 @@ test('the New session dialog checks each field beside it, shows the argv it will
   // Quoted as in a shell, run as those words.
   await dialog.getByLabel('Command').fill(`sh -c 'echo said-$((6*7)) >&2; exit 3'`);
   await expect(dialog.getByLabel('Runs', { exact: true })).toHaveText('Runs ["sh","-c","echo said-$((6*7)) >&2; exit 3"]');
+  // It declares a port, but ends before the port can be forwarded: that is said, not left as a missing link.
+  await dialog.getByLabel(/^Ports to open here/).fill('8888');
   await dialog.getByRole('button', { name: 'Start session' }).click();
   await expect(dialog).toHaveCount(0);
 
   await sessions.open();
+  await expect(app.getByRole('alert').filter({ hasText: 'Port 8888' })).toContainText('Port 8888 was not forwarded');
   const row = sessions.row(/e2e-said/);
   await expect(async () => {
     await app.getByRole('button', { name: 'Refresh' }).click();

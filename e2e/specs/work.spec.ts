@@ -40,6 +40,7 @@ test('a user sets up Git on a node, opens a session port here, sees idle GPUs an
   await expect(git.getByRole('status')).toHaveText('Git not set up');
   await git.getByRole('button', { name: 'Set up Git' }).click();
   await expect(git.getByRole('status')).toHaveText('Git set up for github.com as Alice Example');
+  await expect(git).toContainText('Git set up on gpu-n with tokens for github.com.');
 
   // A session with a GPU and a port: the port is a link here, and the page comes through SSH.
   const sessions = new SessionsPage(app);

@@ -28,6 +28,8 @@ export type QueuedRequest = [
  */
 export class PendingRequests {
   list = $state<PendingRequest[]>([]);
+  /** What a start said that the user must know (a port that could not be forwarded), until dismissed. */
+  notices = $state<string[]>([]);
 
   /** Follows a create call already under way; `onstarted` runs once its session runs. */
   follow(client: BerthClient, ...[spec, call, controller, first, onstarted]: [...QueuedRequest, (session: SessionInfo) => void]): void {
@@ -63,3 +65,6 @@ export class PendingRequests {
     this.list = this.list.filter((request) => request.requestId !== requestId);
   }
 }
+
+/** One for the window: requests and notices outlive the Sessions view while another view is shown. */
+export const pending = new PendingRequests();
