@@ -123,6 +123,10 @@ test('a user builds a folder picked with the Build button, and a build with an i
   test.setTimeout(120_000);
   const gpuA = bedNode('gpu-a');
   bookmarkWithCli(serve, gpuA, 'gpu-a');
+  // The view opens on a bookmarked node, not on "This computer" (which has no images to list by name).
+  await app.getByRole('link', { name: 'Images' }).click();
+  await expect(app.getByRole('combobox', { name: 'Node' })).toHaveValue('gpu-a');
+  await expect(app.getByRole('alert')).toHaveCount(0);
   const images = new ImagesPage(app);
   await images.open('gpu-a');
 

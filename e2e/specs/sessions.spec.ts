@@ -91,6 +91,12 @@ test('Stop shows "Stopping…" at once, and a plain shell session is hung up rat
   await expect(sessions.tab(/e2e-shell · gpu-b · attach/)).toBeVisible();
   await expect(sessions.screen).toContainText('$');
 
+  // At 1280×720 the row, with its Attach, New terminal and Stop, fits the window: nothing to scroll sideways.
+  await app.setViewportSize({ width: 1280, height: 720 });
+  await sessions.open();
+  await expect(sessions.row(/e2e-shell/).getByRole('button', { name: 'Attach' })).toBeVisible();
+  expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+
   await sessions.askToStop('e2e-shell');
   const row = sessions.row(/e2e-shell/);
   await expect(row.getByRole('status')).toHaveText('Stopping…', { timeout: 500 });

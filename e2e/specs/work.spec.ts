@@ -37,6 +37,8 @@ test('a user sets up Git on a node, opens a session port here, sees idle GPUs an
   // The node's card says whether Git is set up, and sets it up.
   await app.getByRole('link', { name: 'Nodes' }).click();
   const git = app.getByRole('article', { name: 'gpu-n' }).getByLabel('Git on gpu-n');
+  // The GPU bar says the models and memory, not only in a tooltip.
+  await expect(app.getByRole('article', { name: 'gpu-n' })).toContainText(/GPUs? free · \d+ × .+ · \d+ GiB/);
   await expect(git.getByRole('status')).toHaveText('Git not set up');
   await git.getByRole('button', { name: 'Set up Git' }).click();
   await expect(git.getByRole('status')).toHaveText('Git set up for github.com as Alice Example');
