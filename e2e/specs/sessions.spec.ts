@@ -72,14 +72,16 @@ test('the New session dialog checks each field beside it, shows the argv it will
 
   await sessions.open();
   await expect(app.getByRole('alert').filter({ hasText: 'Port 8888' })).toContainText('Port 8888 was not forwarded');
-  const row = sessions.row(/e2e-said/);
+  // Its main process ended: it is over, out of the active list and in the history with its exit code and last output.
+  const ended = app.getByRole('table', { name: 'Stopped sessions' }).getByRole('row', { name: /e2e-said/ });
   await expect(async () => {
     await app.getByRole('button', { name: 'Refresh' }).click();
-    await expect(row).toContainText('exited (3)', { timeout: 1000 });
+    await expect(ended).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 20_000 });
-  await row.getByText('Last output').click();
-  await expect(row.getByLabel('Last output of e2e-said')).toHaveText('said-42');
-  await sessions.stop('e2e-said');
+  await expect(app.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: /e2e-said/ })).toHaveCount(0);
+  await expect(ended.getByRole('cell').nth(3)).toHaveText('3');
+  await ended.getByText('Last output').click();
+  await expect(ended.getByLabel('Last output of e2e-said')).toHaveText('said-42');
 });
 
 test('Stop shows "Stopping…" at once, and a plain shell session is hung up rather than waited out', async ({ app, serve }) => {
