@@ -65,7 +65,7 @@ test('a user sets up Git on a node, opens a session port here, sees idle GPUs an
   expect(await (await fetch(href ?? '')).text()).toBe('served from the session\n');
 
   // Its stand-in GPU reads 0%: past the threshold the row says the GPUs are idle.
-  await expect(row).toContainText(/GPU \d · 0% · 0\/80 GiB/);
+  await expect(row).toContainText(/GPU \d\s*0% · 0\/80 GiB/);
   await expect(async () => {
     await app.getByRole('button', { name: 'Refresh' }).click();
     await expect(row.getByText(/^GPUs idle \d+s$/)).toBeVisible({ timeout: 1000 });
