@@ -24,4 +24,10 @@ describe('README', () => {
     const image = /!\[[^\]]+\]\(([^)]+\.png)\)/.exec(readme)?.[1] ?? 'missing.png';
     expect(() => readFileSync(new URL(`../${image}`, import.meta.url))).not.toThrow();
   });
+
+  it('says in its status line what Berth does today, not what comes next', () => {
+    const status = /\*\*Status:\*\*([\s\S]*?)\n\n/.exec(readme)?.[1] ?? '';
+    expect(status).not.toMatch(/come(s)? next/);
+    for (const part of ['terminals', 'images', 'sessions', 'nodes']) expect(status).toContain(part);
+  });
 });

@@ -56,6 +56,23 @@ describe('a session ending', () => {
     expect(ended.lastOutput).toBe('boom-42');
   });
 
+  it('is over once its main process ended, also for a Berth that was not running then: not active, in the history', async () => {
+    const session = await create(['sh', '-c', 'echo "gone-$((6*7))"; exit 5']);
+    await describeWhenEnded(session.id);
+    // Another Berth of the same user (another laptop, or the next start), which did not see it end.
+    const later = coreFixture();
+    later.trust(gpuB);
+    await later.call('nodes.add', { bookmark: bookmarkFor(gpuB, 'gpu-b', 'alice', { kind: 'key', keyFile: gpuB.keyFile('alice') }) });
+    try {
+      const { sessions } = await later.call('sessions.list', { everyone: true });
+      expect(sessions.map((s) => s.id)).not.toContain(session.id);
+      const entry = (await later.call('sessions.history', {})).find((e) => e.id === session.id);
+      expect(entry).toMatchObject({ exitCode: 5, lastOutput: 'gone-42', node: 'gpu-b' });
+    } finally {
+      await later.core.close();
+    }
+  });
+
   it('lists the history newest first', async () => {
     const history = await alice.call('sessions.history', {});
     expect(history.length).toBeGreaterThanOrEqual(2);

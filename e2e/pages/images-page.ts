@@ -53,6 +53,16 @@ export class ImagesPage {
     await dialog.getByRole('button', { name: 'Build' }).click();
   }
 
+  /** Picks a folder (or a Dockerfile) with the Build buttons, as the file chooser would, then builds it as `tag`. */
+  async buildPicked(path: string, tag: string, kind: 'folder' | 'dockerfile' = 'folder'): Promise<void> {
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByRole('button', { name: kind === 'folder' ? 'Build a folder…' : 'Build a Dockerfile…' }).click();
+    await (await chooser).setFiles(path);
+    const dialog = this.page.getByRole('dialog', { name: /^Build / });
+    await dialog.getByLabel('Tag', { exact: true }).fill(tag);
+    await dialog.getByRole('button', { name: 'Build' }).click();
+  }
+
   panel(name: string | RegExp): Locator {
     return this.page.getByRole('article', { name });
   }

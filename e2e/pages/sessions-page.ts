@@ -13,22 +13,52 @@ export class SessionsPage {
     return this.page.getByRole('row', { name });
   }
 
-  async create(options: { node: string; image: string; gpus?: number; pull?: 'missing' | 'always' | 'never'; name?: string }): Promise<void> {
-    await this.page.getByRole('button', { name: 'New session' }).click();
-    const dialog = this.page.getByRole('dialog', { name: 'New session' });
+  /** The New session dialog, open. */
+  get dialog(): Locator {
+    return this.page.getByRole('dialog', { name: 'New session' });
+  }
+
+  /** Opens the New session dialog and fills it in, without starting. */
+  async fill(options: {
+    node: string;
+    image: string;
+    gpus?: number | string;
+    pull?: 'missing' | 'always' | 'never';
+    name?: string;
+    command?: string;
+    env?: string;
+    ports?: string;
+  }): Promise<void> {
+    if (!(await this.dialog.isVisible())) await this.page.getByRole('button', { name: 'New session' }).click();
+    const dialog = this.dialog;
     await dialog.getByLabel('Node', { exact: true }).selectOption(options.node);
     if (options.gpus !== undefined) await dialog.getByLabel('GPUs').fill(String(options.gpus));
     await dialog.getByLabel('Image', { exact: true }).fill(options.image);
     if (options.pull) await dialog.getByLabel('Pull').selectOption(options.pull);
     if (options.name) await dialog.getByLabel('Name', { exact: true }).fill(options.name);
-    await dialog.getByRole('button', { name: 'Start session' }).click();
+    if (options.command !== undefined) await dialog.getByLabel('Command').fill(options.command);
+    if (options.env !== undefined) await dialog.getByLabel(/^Environment/).fill(options.env);
+    if (options.ports !== undefined) await dialog.getByLabel(/^Ports to open here/).fill(options.ports);
+  }
+
+  async create(options: Parameters<SessionsPage['fill']>[0]): Promise<void> {
+    await this.fill(options);
+    await this.dialog.getByRole('button', { name: 'Start session' }).click();
+  }
+
+  /** Asks to stop a session from the Sessions view and confirms in the app's dialog. */
+  async askToStop(name: string): Promise<void> {
+    await this.open();
+    await this.row(new RegExp(name)).getByRole('button', { name: 'Stop', exact: true }).click();
+    await this.page
+      .getByRole('dialog', { name: new RegExp(`^Stop ${name}`) })
+      .getByRole('button', { name: 'Stop', exact: true })
+      .click();
   }
 
   /** Stops a session from the Sessions view, confirming, and waits until it has gone from the list. */
   async stop(name: string): Promise<void> {
-    await this.open();
-    this.page.once('dialog', (dialog) => void dialog.accept());
-    await this.row(new RegExp(name)).getByRole('button', { name: 'Stop', exact: true }).click();
+    await this.askToStop(name);
     await expect(this.page.getByRole('table', { name: 'Sessions', exact: true }).getByRole('row', { name: new RegExp(name) })).toHaveCount(0, {
       timeout: 30_000,
     });

@@ -118,3 +118,41 @@ test('a user builds a dropped folder with a live log, saves it to the library an
   await expect(images.panel('Build e2e-card:1').getByRole('status')).toHaveText('Done', { timeout: 60_000 });
   await expect(images.panel('Build e2e-card:1')).toContainText('on gpu-b');
 });
+
+test('a user builds a folder picked with the Build button, and a build with an invalid tag shows its error', async ({ app, serve }) => {
+  test.setTimeout(120_000);
+  const gpuA = bedNode('gpu-a');
+  bookmarkWithCli(serve, gpuA, 'gpu-a');
+  // The view opens on a bookmarked node, not on "This computer" (which has no images to list by name).
+  await app.getByRole('link', { name: 'Images' }).click();
+  await expect(app.getByRole('combobox', { name: 'Node' })).toHaveValue('gpu-a');
+  await expect(app.getByRole('alert')).toHaveCount(0);
+  const images = new ImagesPage(app);
+  await images.open('gpu-a');
+
+  const folder = join(mkdtempSync(join(tmpdir(), 'berth-e2e-pick-')), 'picked');
+  mkdirSync(join(folder, 'sub'), { recursive: true });
+  writeFileSync(join(folder, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY . /ctx\n`);
+  writeFileSync(join(folder, 'sub', 'nested.txt'), 'nested\n');
+  await images.buildPicked(folder, 'e2e-picked:1');
+  await expect(images.panel('Build e2e-picked:1').getByRole('status')).toHaveText('Done', { timeout: 60_000 });
+  await expect(images.image('e2e-picked:1')).toBeVisible();
+  const listing = execFileSync('docker', [
+    '-H',
+    `unix://${gpuA.dockerSocket}`,
+    'run',
+    '--rm',
+    'e2e-picked:1',
+    'find',
+    '/ctx',
+    '-type',
+    'f',
+  ]).toString();
+  expect(listing.split('\n').filter(Boolean).sort()).toEqual(['/ctx/Dockerfile', '/ctx/sub/nested.txt']);
+
+  // A tag Docker refuses: the build says why, and the list's refresh after the build does not wipe that away.
+  await images.buildPicked(join(folder, 'Dockerfile'), 'UX Test:latest', 'dockerfile');
+  await expect(app.getByRole('alert').filter({ hasText: 'UX Test' })).toHaveText(
+    '"UX Test:latest" is not a valid image tag: "UX Test:latest" contains white space. Use e.g. myimage:v1.',
+  );
+});

@@ -37,9 +37,12 @@ test('a user sets up Git on a node, opens a session port here, sees idle GPUs an
   // The node's card says whether Git is set up, and sets it up.
   await app.getByRole('link', { name: 'Nodes' }).click();
   const git = app.getByRole('article', { name: 'gpu-n' }).getByLabel('Git on gpu-n');
+  // The GPU bar says the models and memory, not only in a tooltip.
+  await expect(app.getByRole('article', { name: 'gpu-n' })).toContainText(/GPUs? free · \d+ × .+ · \d+ GiB/);
   await expect(git.getByRole('status')).toHaveText('Git not set up');
   await git.getByRole('button', { name: 'Set up Git' }).click();
   await expect(git.getByRole('status')).toHaveText('Git set up for github.com as Alice Example');
+  await expect(git).toContainText('Git set up on gpu-n with tokens for github.com.');
 
   // A session with a GPU and a port: the port is a link here, and the page comes through SSH.
   const sessions = new SessionsPage(app);
@@ -62,7 +65,7 @@ test('a user sets up Git on a node, opens a session port here, sees idle GPUs an
   expect(await (await fetch(href ?? '')).text()).toBe('served from the session\n');
 
   // Its stand-in GPU reads 0%: past the threshold the row says the GPUs are idle.
-  await expect(row).toContainText(/GPU \d · 0% · 0\/80 GiB/);
+  await expect(row).toContainText(/GPU \d\s*0% · 0\/80 GiB/);
   await expect(async () => {
     await app.getByRole('button', { name: 'Refresh' }).click();
     await expect(row.getByText(/^GPUs idle \d+s$/)).toBeVisible({ timeout: 1000 });

@@ -4,6 +4,7 @@ import { ulid } from 'ulid';
 import { SessionSpec, describeIssues } from '../../app/contract';
 import { formatDuration } from '../../app/domain/durations';
 import { isIdle } from '../../app/domain/idle';
+import { showGpus, showImage } from '../../app/domain/session-display';
 import { checkSessionFields } from '../../app/domain/session-fields';
 import type { SessionField, SessionFieldValues } from '../../app/domain/session-fields';
 import type { SessionInfo, SessionSpecInput } from '../../app/contract';
@@ -125,14 +126,13 @@ async function pick(core: Core, id: string | undefined): Promise<string> {
   throw new UsageError(`you have ${running.length} running sessions (${running.map((s) => `${s.id} on ${s.node}`).join(', ')}); name one.`);
 }
 
-/** GPUs as "0,1 (0%, 3/80 GiB)": indexes with their latest utilization and memory. */
+/** GPUs as "GPU 0, 1 (0%, 3/80 GiB)": indexes with their latest utilization and memory; "—" for none. */
 function gpuColumn(s: SessionInfo): string {
-  if (s.gpus.length === 0) return '0';
-  if (s.gpuUsage.length === 0) return s.gpuIndexes.length ? s.gpuIndexes.join(',') : String(s.gpus.length);
+  if (s.gpus.length === 0 || s.gpuUsage.length === 0) return showGpus(s);
   const used = s.gpuUsage.reduce((sum, g) => sum + g.memoryUsedMiB, 0) / 1024;
   const total = s.gpuUsage.reduce((sum, g) => sum + g.memoryMiB, 0) / 1024;
   const utilization = Math.round(s.gpuUsage.reduce((sum, g) => sum + g.utilization, 0) / s.gpuUsage.length);
-  return `${s.gpuIndexes.join(',')} (${utilization}%, ${Math.round(used)}/${Math.round(total)} GiB)`;
+  return `${showGpus(s)} (${utilization}%, ${Math.round(used)}/${Math.round(total)} GiB)`;
 }
 
 function printSessions(sessions: SessionInfo[], idleAfterSeconds: number): void {
@@ -149,7 +149,7 @@ function printSessions(sessions: SessionInfo[], idleAfterSeconds: number): void 
           : s.status,
         s.node,
         gpuColumn(s),
-        s.image,
+        showImage(s.image),
         started(s),
         duration(s),
       ]),

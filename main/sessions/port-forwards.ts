@@ -28,7 +28,7 @@ async function target(found: FoundSession, port: number): Promise<{ host: string
   if (!address)
     throw new BerthError(
       'unavailable',
-      `The session ${found.session.name} has no network address on ${found.session.node}, so only ports declared when it is created (--port, published on the node's loopback) can be reached.`,
+      `The session ${found.session.name} has no network address on ${found.session.node}, so only ports declared when it is created (Ports to open here in the New session dialog, --port with the CLI; published on the node's loopback) can be reached.`,
     );
   return { host: address, port };
 }

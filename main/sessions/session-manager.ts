@@ -15,6 +15,12 @@ import { findContainers, lastOutput, mainProcessCommand, sessionFromContainer } 
 
 /** Seconds between SIGTERM and SIGKILL when a session is stopped. */
 const STOP_GRACE_S = 10;
+/**
+ * How long a session container whose main process ended stays on the node (for `describe` and for
+ * other laptops to record it in their history) before any Berth listing the node removes it.
+ */
+export const ENDED_RETENTION_MS = 10 * 60_000;
+const ENDED = ['exited', 'dead'];
 /** How long a shell is given to end after its SIGHUP before it gets SIGTERM. */
 const HANGUP_WAIT_MS = 1500;
 
@@ -76,12 +82,26 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
         }
       }),
     );
+    // A session whose main process ended is over: it goes to the history (mine), not the active list.
     // A machine reached by two bookmarks lists its sessions once, under the first.
-    const sessions = perNode
-      .flat()
-      .filter((session) => (options.node ? true : this.nodes.machineName(session.node) === session.node))
-      .filter((session) => options.everyone || session.mine);
+    const all = perNode.flat().filter((session) => (options.node ? true : this.nodes.machineName(session.node) === session.node));
+    await this.recordEnded(all.filter((session) => ENDED.includes(session.status)));
+    const sessions = all.filter((session) => !ENDED.includes(session.status) && (options.everyone || session.mine));
     return { sessions: sessions.sort((a, b) => b.createdAt.localeCompare(a.createdAt)), problems };
+  }
+
+  /** Ended sessions of mine enter the history once (with exit code and last output); past the retention their containers go. */
+  private async recordEnded(ended: SessionInfo[]): Promise<void> {
+    if (ended.length === 0) return;
+    const known = new Set((await this.historyStore.all()).map((entry) => entry.id));
+    for (const session of ended) {
+      if (session.mine && !known.has(session.id)) await this.historyStore.add(historyEntry(session));
+      const finished = Date.parse(session.finishedAt ?? '');
+      if (session.mine && Number.isFinite(finished) && Date.now() - finished > ENDED_RETENTION_MS) {
+        const found = await this.find(session.id).catch(() => null);
+        await found?.container.remove({ force: true }).catch(() => undefined);
+      }
+    }
   }
 
   /** A session by ID, unique ID prefix, or name, on any bookmarked node. */
@@ -214,4 +234,20 @@ async function hangUp(container: Docker.Container): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([container.wait().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, HANGUP_WAIT_MS)))]);
   clearTimeout(timer);
+}
+
+/** A session that ended by itself, as the history keeps it. */
+function historyEntry(session: SessionInfo): HistoryEntry {
+  return {
+    id: session.id,
+    name: session.name,
+    node: session.node,
+    owner: session.owner,
+    image: session.image,
+    gpus: session.gpus,
+    finishedAt: session.finishedAt ?? new Date().toISOString(),
+    ...(session.exitCode === undefined ? {} : { exitCode: session.exitCode }),
+    ...(session.startedAt ? { startedAt: session.startedAt } : {}),
+    ...(session.lastOutput ? { lastOutput: session.lastOutput } : {}),
+  };
 }

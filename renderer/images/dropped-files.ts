@@ -72,3 +72,22 @@ export function defaultTag(name: string): string {
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return `${cleaned || 'image'}:latest`;
 }
+
+/**
+ * What was picked with the Build buttons, as a build context: a folder (from an
+ * `<input webkitdirectory>`, each file with its path under the folder) is the context with its
+ * Dockerfile at the top; a picked Dockerfile alone is the whole context, as a dropped one is.
+ */
+export function pickedContext(picked: FileList | File[], kind: 'folder' | 'dockerfile'): DroppedContext {
+  const list = [...picked];
+  if (list.length === 0) throw new Error('Nothing was picked: choose a folder holding a Dockerfile, or a Dockerfile.');
+  if (kind === 'dockerfile') {
+    const [file] = list as [File];
+    return { name: file.name, files: [{ path: file.name, file }], dockerfile: file.name };
+  }
+  const folder = list[0]?.webkitRelativePath.split('/')[0] ?? 'image';
+  const files = list.map((file) => ({ path: file.webkitRelativePath.split('/').slice(1).join('/') || file.name, file }));
+  if (!files.some((f) => f.path === 'Dockerfile'))
+    throw new Error(`The folder ${folder} has no Dockerfile at its top. Pick a folder holding one, or the Dockerfile itself.`);
+  return { name: folder, files, dockerfile: 'Dockerfile' };
+}
