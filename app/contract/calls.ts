@@ -36,6 +36,10 @@ export const calls = {
   'nodes.show': call(ByName, NodeSummary),
   /** Connects and checks what Berth needs of the node, one line each with a fix (`berth node doctor`). */
   'nodes.doctor': call(ByName, DoctorReport),
+  /** The private keys in ~/.ssh on the computer Berth runs on, for the Add node dialog's Browse. */
+  'nodes.keyFiles': call(NoParams, z.object({ dir: z.string(), files: z.array(z.string()) })),
+  /** Whether a key file exists and is a private key Berth can read. */
+  'nodes.checkKeyFile': call(z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ ok: z.boolean(), message: z.string() })),
   'nodes.add': call(z.object({ bookmark: Bookmark }).strict(), NodeSummary),
   'nodes.update': call(z.object({ name: BookmarkName, bookmark: Bookmark }).strict(), NodeSummary),
   'nodes.remove': call(ByName, z.object({})),

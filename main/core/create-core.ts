@@ -4,6 +4,7 @@ import { calls } from '../../app/contract';
 import type { AppInfo, DesktopNotification, EventName } from '../../app/contract';
 import { configDir } from '../config/config-dir';
 import { configureLog, log } from '../log/log';
+import { checkKeyFile, listKeyFiles } from '../nodes/key-files';
 import { Dispatcher } from '../rpc/dispatcher';
 import type { EventFeed } from '../rpc/dispatcher';
 import { BookmarkStore } from '../nodes/bookmark-store';
@@ -81,6 +82,8 @@ export function createCore(options: CoreOptions): Core {
     'nodes.connect': ({ name }) => nodes.connect(name),
     'nodes.show': ({ name }) => nodes.show(name),
     'nodes.doctor': ({ name }) => nodes.doctor(name),
+    'nodes.keyFiles': () => listKeyFiles(),
+    'nodes.checkKeyFile': ({ path }) => checkKeyFile(path),
     'nodes.add': ({ bookmark }) => nodes.add(bookmark),
     'nodes.update': ({ name, bookmark }) => nodes.update(name, bookmark),
     'nodes.remove': async ({ name }) => (await nodes.remove(name), {}),
