@@ -33,7 +33,7 @@ export async function listKeyFiles(dir = join(homedir(), '.ssh')): Promise<{ dir
 export async function checkKeyFile(path: string): Promise<{ ok: boolean; message: string }> {
   const data = await readFile(path).catch((error: NodeJS.ErrnoException) => error);
   if (data instanceof Error) {
-    const code = (data as NodeJS.ErrnoException).code;
+    const code = data.code;
     const why =
       code === 'ENOENT'
         ? 'does not exist'
