@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { TerminalStatus } from '../../app/contract';
 import type { Core } from '../core/create-core';
 import { coreCall } from './core-call';
+import { log } from '../log/log';
 
 /** Docker's detach keys: Ctrl+P then Ctrl+Q leaves the terminal and the session runs on. */
 const DETACH = '\x10\x11';
@@ -36,10 +37,12 @@ export async function runTerminal(core: Core, session: string, kind: 'attach' | 
       return;
     }
     previous = text.slice(-1);
-    void coreCall(core, 'terminals.input', { terminal: opened.terminal, data: text }).catch(() => undefined);
+    void coreCall(core, 'terminals.input', { terminal: opened.terminal, data: text }).catch(log.ignored('cli', 'a keystroke'));
   };
   const onResize = (): void => {
-    void coreCall(core, 'terminals.resize', { terminal: opened.terminal, cols: stdout.columns, rows: stdout.rows }).catch(() => undefined);
+    void coreCall(core, 'terminals.resize', { terminal: opened.terminal, cols: stdout.columns, rows: stdout.rows }).catch(
+      log.ignored('cli', 'a resize'),
+    );
   };
   // A dropped connection is waited out in the core; say so, as ssh would not.
   const stopStatus = core.events.subscribe((name, payload) => {

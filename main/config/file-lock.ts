@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { BerthError } from '../../app/contract';
 import { removeStrayTemps } from './atomic-file';
+import { log } from '../log/log';
 
 /** A holder that stops refreshing its lock for this long (crashed, killed) loses it to the next writer. */
 const STALE_MS = 10_000;
@@ -61,6 +62,6 @@ async function lockedRun<T>(path: string, work: () => Promise<T>): Promise<T> {
       );
     return result;
   } finally {
-    await release().catch(() => undefined);
+    await release().catch(log.ignored('config', `releasing the lock on ${path}`));
   }
 }

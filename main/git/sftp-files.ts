@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SFTPWrapper } from 'ssh2';
+import { log } from '../log/log';
 
 const NO_SUCH_FILE = 2;
 
@@ -39,7 +40,9 @@ export async function writeText(sftp: SFTPWrapper, path: string, text: string, m
     await call<undefined>((done) => sftp.chmod(temporary, exact, (error) => done(error, undefined)));
     await call<undefined>((done) => sftp.ext_openssh_rename(temporary, target, (error) => done(error, undefined)));
   } catch (error) {
-    await call<undefined>((done) => sftp.unlink(temporary, (e) => done(e, undefined))).catch(() => undefined);
+    await call<undefined>((done) => sftp.unlink(temporary, (e) => done(e, undefined))).catch(
+      log.ignored('git', `removing ${temporary} after a failed write`),
+    );
     throw error;
   }
 }

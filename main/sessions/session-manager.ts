@@ -99,7 +99,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
       const finished = Date.parse(session.finishedAt ?? '');
       if (session.mine && Number.isFinite(finished) && Date.now() - finished > ENDED_RETENTION_MS) {
         const found = await this.find(session.id).catch(() => null);
-        await found?.container.remove({ force: true }).catch(() => undefined);
+        await found?.container.remove({ force: true }).catch(log.ignored('sessions', `removing ${session.name} after its retention`));
       }
     }
   }
@@ -109,7 +109,9 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
     const names = await this.nodes.names();
     const perNode = await Promise.all(
       names.map(async (name) => {
-        const link = await this.nodes.connected(name).catch(() => null);
+        const link = await this.nodes
+          .connected(name)
+          .catch((error: unknown) => (log.debug('sessions', `${name}: not searched for "${key}"`, error), null));
         return link ? this.matchesOn(link, key) : [];
       }),
     );
@@ -230,7 +232,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
 
 /** SIGHUP to the session's main process, then a short wait for it to end. */
 async function hangUp(container: Docker.Container): Promise<void> {
-  await container.kill({ signal: 'SIGHUP' }).catch(() => undefined);
+  await container.kill({ signal: 'SIGHUP' }).catch(log.ignored('sessions', 'hanging up a shell before SIGTERM'));
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([container.wait().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, HANGUP_WAIT_MS)))]);
   clearTimeout(timer);
