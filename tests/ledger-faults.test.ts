@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bedNode } from './support/bed-nodes';
 import { cliUser } from './support/cli-user';
 import { gpuCreateArgs, nodeProcesses, onNode, plainKey, sharedGpus, spawnBerth, until, visibleDevices } from './support/node-processes';
 import type { Running } from './support/node-processes';
+import { compareDockerTimes } from '../main/sessions/gpu-ledger';
 
 // gpu-f is this file's alone (and session-identity's, which starts no GPU sessions): it decides who holds its two GPUs.
 const node = bedNode('gpu-f');
@@ -51,21 +53,23 @@ afterAll(async () => {
 
 describe('the GPU ledger under faults', () => {
   it('falls back when another user made the queue folder 0755 first, says so, and the doctor reports it', async () => {
-    const made = onNode(node, 'bob', 'mkdir /run/lock/berth && chmod 755 /run/lock/berth && stat -c "%U %a" /run/lock/berth');
+    // The team's own queue folder (a bookmark's --lock-dir, tried first), made by bob before anyone and closed to others.
+    // Not /run/lock/berth: session-identity's bookmark of this node may make that one at any moment.
+    const made = onNode(node, 'bob', 'mkdir /var/tmp/berth-team && chmod 755 /var/tmp/berth-team && stat -c "%U %a" /var/tmp/berth-team');
     expect(await made.exited, made.stderr).toBe(0);
     expect(made.stdout.trim()).toBe('bob 755');
+    const laptop = cliUser('faults-team', 120_000);
+    expect(laptop.berth(...node.berthAddArgs('f', 'alice'), '--lock-dir', '/var/tmp/berth-team').status).toBe(0);
 
-    const first = create(alice);
+    const first = spawnBerth(laptop, gpuCreateArgs('f', 1));
+    started.push(first);
     await createdId(first);
-    expect(first.stderr).toContain('/run/lock/berth (owner bob, mode 755) does not let you queue there');
+    expect(first.stderr).toContain('/var/tmp/berth-team (owner bob, mode 755) does not let you queue there; Berth queues in /run/lock/berth instead');
 
-    const doctor = alice.berth('node', 'doctor', 'f');
-    expect(doctor.stdout + doctor.stderr).toContain('/run/lock/berth (owner bob, mode 755) does not let you queue there');
-    expect(doctor.stdout + doctor.stderr).toContain('the GPU queue lives in /dev/shm/berth');
-
+    const doctor = laptop.berth('node', 'doctor', 'f');
+    expect(doctor.stdout + doctor.stderr).toContain('/var/tmp/berth-team (owner bob, mode 755) does not let you queue there');
+    expect(doctor.stdout + doctor.stderr).toContain('the GPU queue lives in /run/lock/berth');
     await removeGpuSessions();
-    const gone = onNode(node, 'bob', 'rmdir /run/lock/berth');
-    expect(await gone.exited, gone.stderr).toBe(0);
   }, 180_000);
 
   it('never gives one GPU to two containers when a client froze holding the lock past its lease', async () => {
@@ -75,7 +79,11 @@ describe('the GPU ledger under faults', () => {
     node.setNvidiaSmiDelay(5);
     const late = create(alice);
     const holds = (): number[] => nodeProcesses(node, ALICE_UID, (argv) => argv[0] === 'bash' && argv[3] === 'berth-hold');
-    await until('alice to hold the GPU lock', () => holds().length > 0, 90_000);
+    const readingGpus = (): number[] => nodeProcesses(node, ALICE_UID, (argv) => argv.some((arg) => arg.endsWith('/nvidia-smi')));
+    await until('alice to read the GPUs under the GPU lock', () => holds().length > 0 && readingGpus().length > 0, 90_000);
+    // Her read of the sessions (Docker's, not slowed) is back by now: what she chose from is what she saw before freezing.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(holds().length).toBeGreaterThan(0);
     expect(late.child.kill('SIGSTOP')).toBe(true);
     node.setNvidiaSmiDelay(0);
 
@@ -123,7 +131,7 @@ describe('the GPU ledger under faults', () => {
     const fake = onNode(
       node,
       'bob',
-      'mkdir /run/lock/berth/1-1-g1 /dev/shm/berth/1-2-g1 && mkdir /run/lock/berth/2-3-g2 && echo $$ && exec flock /run/lock/berth/2-3-g2 sleep 300',
+      'mkdir -p -m 1777 /dev/shm/berth && mkdir /run/lock/berth/1-1-g1 /dev/shm/berth/1-2-g1 && mkdir /run/lock/berth/2-3-g2 && echo $$ && exec flock /run/lock/berth/2-3-g2 sleep 300',
     );
     started.push(fake);
     const holder = Number(await until('the stray ticket flock', () => /^(\d+)$/m.exec(fake.stdout)?.[1]));
@@ -133,7 +141,40 @@ describe('the GPU ledger under faults', () => {
     await createdId(create(alice, '--no-wait'));
     await createdId(create(alice, '--no-wait'));
     process.kill(holder, 'SIGKILL');
+    const cleared = onNode(node, 'bob', 'rmdir /run/lock/berth/1-1-g1 /dev/shm/berth/1-2-g1 /run/lock/berth/2-3-g2');
+    expect(await cleared.exited, cleared.stderr).toBe(0);
     expect(sharedGpus(await visibleDevices(docker))).toEqual([]);
     await removeGpuSessions();
   }, 180_000);
+  it('starts two waiters whose node pids differ in digit count both, in FIFO order, when GPUs free', async () => {
+    const filler = await createdId(spawnBerth(bob, gpuCreateArgs('f', 2)));
+    // The node shares the machine's pid counter: the next pids are set so the first ticket's shell
+    // gets a 5-digit pid and the second's a 3- or 4-digit one (checked below from the tickets' names).
+    const waiter = async (nextPid: number, ahead: number): Promise<Running> => {
+      writeFileSync('/proc/sys/kernel/ns_last_pid', String(nextPid));
+      const running = create(alice);
+      await until(`a waiter with ${ahead} ahead`, () => running.stderr.includes(`Waiting for 1 GPU: 0 of 2 free, ${ahead} ahead of you`), 60_000);
+      return running;
+    };
+    const first = await waiter(20_000, 0);
+    const second = await waiter(100, 1);
+    const listed = onNode(node, 'alice', 'ls /run/lock/berth /dev/shm/berth /var/tmp/berth 2>/dev/null; true');
+    await listed.exited;
+    // Berth's own tickets: named by the node's clock in nanoseconds (19 digits).
+    const tickets = listed.stdout.split('\n').filter((line) => /^\d{19}-\d+-g1$/.test(line.trim()));
+    expect(tickets).toHaveLength(2);
+    const pids = tickets.map((name) => name.split('-')[1] ?? '').sort((a, b) => a.length - b.length);
+    expect(pids[0]?.length).toBeLessThan(pids[1]?.length ?? 0);
+    expect(first.stderr).not.toContain('1 ahead of you');
+
+    expect(bob.berth('session', 'stop', filler).status).toBe(0);
+    const [a, b] = [await createdId(first), await createdId(second)];
+    const created = async (id: string): Promise<string> => {
+      const [info] = await docker.listContainers({ filters: { label: [`berth.session=${id}`] } });
+      return (await docker.getContainer(info?.Id ?? id).inspect()).Created;
+    };
+    expect(compareDockerTimes(await created(a), await created(b))).toBeLessThan(0);
+    expect(sharedGpus(await visibleDevices(docker))).toEqual([]);
+    await removeGpuSessions();
+  }, 240_000);
 });
