@@ -111,6 +111,10 @@ async function berthEcho(name: string): Promise<void> {
       setTimeout(() => resolve([]), timeoutMs);
     });
   }, ECHO_TIMEOUT_MS);
+  // The page's clock against this process's (and berth serve's, both Node's timeOrigin + now), from one round trip.
+  const asked = performance.timeOrigin + performance.now();
+  const pageNow = await page.evaluate(() => performance.timeOrigin + performance.now());
+  const offset = pageNow - (asked + performance.timeOrigin + performance.now()) / 2;
   await page.keyboard.press('x');
   const timing = await page.evaluate(async () => {
     type Marks = { marks: [number, string, string][]; tabs: Record<string, string[]> };
@@ -126,7 +130,7 @@ async function berthEcho(name: string): Promise<void> {
     return { terminal, stream, at };
   });
   if (timing.at.painted === undefined) throw new Error(`no echo in the visible tab within ${ECHO_TIMEOUT_MS} ms`);
-  (keys[name] ??= []).push(timing);
+  (keys[name] ??= []).push({ ...timing, offset });
   record(name, (timing.at.painted ?? 0) - (timing.at.keydown ?? 0));
 }
 

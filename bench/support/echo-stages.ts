@@ -30,6 +30,8 @@ export interface KeyTiming {
   terminal: string;
   stream: string;
   at: Partial<Record<Hop, number>>;
+  /** The page's clock minus the Node processes' (a page load sets its own time origin). */
+  offset?: number;
 }
 
 /** The page's side: marks and byte counts per stream; installed with page.addInitScript. */
@@ -106,12 +108,17 @@ export function readServerTrace(file: string): [number, string, string][] {
 /** Fills each key's server hops: the first of each, for its terminal or stream, between its key down and its paint. */
 export function joinServerTrace(keys: KeyTiming[], trace: [number, string, string][]): void {
   for (const key of keys) {
-    const from = (key.at.keydown ?? 0) - 2;
-    const to = (key.at.painted ?? Infinity) + 2;
-    for (const hop of ['recv', 'input', 'ssh'] as const)
-      key.at[hop] = trace.find(([t, h, id]) => h === hop && id === key.terminal && t >= from && t <= to)?.[0];
-    const after = key.at.ssh ?? from;
-    for (const hop of ['echo', 'ws'] as const) key.at[hop] = trace.find(([t, h, id]) => h === hop && id === key.stream && t >= after && t <= to)?.[0];
+    // Server times on the page's clock.
+    const shift = key.offset ?? 0;
+    const from = (key.at.keydown ?? 0) - shift - 2;
+    const to = (key.at.painted ?? Infinity) - shift + 2;
+    const find = (hop: string, id: string, after: number): number | undefined => {
+      const found = trace.find(([t, h, i]) => h === hop && i === id && t >= after && t <= to)?.[0];
+      return found === undefined ? undefined : found + shift;
+    };
+    for (const hop of ['recv', 'input', 'ssh'] as const) key.at[hop] = find(hop, key.terminal, from);
+    const after = key.at.ssh === undefined ? from : key.at.ssh - shift;
+    for (const hop of ['echo', 'ws'] as const) key.at[hop] = find(hop, key.stream, after);
   }
 }
 
