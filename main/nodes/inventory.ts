@@ -7,7 +7,7 @@ import type { SshConnection } from './ssh-connection';
 
 /** The GPU query (its arguments are NVIDIA_SMI_ARGS), then whether nvidia-smi exists at all and whether the NVIDIA container hook is installed. */
 const GPU_SCRIPT =
-  'if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi "$@" 2>/dev/null; echo; echo "berth-smi=$?"; else echo berth-smi=missing; fi; ' +
+  'if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi "$@" 2>/dev/null; s=$?; echo; echo "berth-smi=$s"; else echo berth-smi=missing; fi; ' +
   'if command -v nvidia-container-runtime-hook >/dev/null 2>&1; then echo berth-hook=yes; else echo berth-hook=no; fi';
 
 export interface GpuReading {
@@ -76,9 +76,9 @@ export async function readMachine(docker: Docker): Promise<Machine> {
 }
 
 /**
- * A machine is its Docker daemon's ID together with its SSH host key. Either alone is not enough:
- * nodes cloned from one image share Docker's ID (it lives in /etc/docker/key.json), and one host
- * may be reached at two addresses; both together name one machine.
+ * A machine is its Docker daemon's ID, its host name and its SSH host key together: nodes cloned
+ * from one image share Docker's ID (it lives in /etc/docker/key.json) and often the host key, but
+ * not the host name; one host reached at two addresses keeps all three.
  */
 function machineIdentity(dockerId: string | undefined, hostKey: Buffer | null): { machineId?: string } {
   if (!dockerId || !hostKey) return {};
@@ -93,7 +93,7 @@ export async function readInventory(docker: Docker, connection: SshConnection): 
   ]);
   return {
     ...machine,
-    ...machineIdentity(dockerId, connection.presentedKey),
+    ...machineIdentity(dockerId && `${dockerId}/${machine.hostname}`, connection.presentedKey),
     gpus: withReservations(reading.gpus, sessions),
     nvidiaHook: reading.nvidiaHook,
     sessions,

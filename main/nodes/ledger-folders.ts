@@ -16,6 +16,8 @@ export const STANDARD_FOLDERS = ['/run/lock/berth', '/dev/shm/berth', '/var/tmp/
 export interface FolderState {
   path: string;
   exists: boolean;
+  /** I may open it, so take a flock on it. */
+  readable: boolean;
   /** I may create tickets in it (write + search). */
   writable: boolean;
   /** Its parent lets me create it. */
@@ -37,22 +39,23 @@ export function candidateFolders(bookmarkFolder: string | undefined): string[] {
   return [...new Set([...(bookmarkFolder ? [bookmarkFolder.replace(/\/+$/, '') || '/'] : []), ...STANDARD_FOLDERS])];
 }
 
-/** One line per folder: path, exists, writable, parent writable, owner, mode. */
+/** One line per folder: path, exists, writable, parent writable, owner, mode, readable (lockable). */
 const LOOK =
-  'for d in "$@"; do e=0; w=0; c=0; o=-; m=-; ' +
-  'if [ -d "$d" ]; then e=1; [ -w "$d" ] && [ -x "$d" ] && w=1; o=$(stat -c %U "$d" 2>/dev/null); m=$(stat -c %a "$d" 2>/dev/null); fi; ' +
+  'for d in "$@"; do e=0; w=0; c=0; r=0; o=-; m=-; ' +
+  'if [ -d "$d" ]; then e=1; [ -w "$d" ] && [ -x "$d" ] && w=1; [ -r "$d" ] && r=1; o=$(stat -c %U "$d" 2>/dev/null); m=$(stat -c %a "$d" 2>/dev/null); fi; ' +
   'p=${d%/*}; [ -n "$p" ] || p=/; [ -d "$p" ] && [ -w "$p" ] && [ -x "$p" ] && c=1; ' +
-  'printf "%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "$d" "$e" "$w" "$c" "$o" "$m"; done';
+  'printf "%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "$d" "$e" "$w" "$c" "$o" "$m" "$r"; done';
 
 export async function lookAtFolders(connection: SshConnection, candidates: string[]): Promise<FolderState[]> {
   const { stdout } = await connection.runOk(LOOK, candidates, { what: 'look at the GPU queue folders' });
   return stdout
     .split('\n')
     .map((line) => line.split('\t'))
-    .filter((fields) => fields.length === 6)
-    .map(([path = '', exists, writable, creatable, owner = '-', mode = '-']) => ({
+    .filter((fields) => fields.length === 7)
+    .map(([path = '', exists, writable, creatable, owner = '-', mode = '-', readable]) => ({
       path,
       exists: exists === '1',
+      readable: readable === '1',
       writable: writable === '1',
       creatable: creatable === '1',
       owner,
@@ -86,8 +89,34 @@ export async function locateLedger(connection: SshConnection, bookmarkFolder: st
         'Ask the node\'s administrator for a world-writable sticky folder (e.g. `mkdir -m 1777 /run/lock/berth`), or name one in the bookmark\'s "GPU queue folder".',
     });
   }
-  // The lock is taken on every folder there is, mine included, in the fixed order.
-  const existing = new Set(states.filter((state) => state.exists).map((state) => state.path));
-  existing.add(primary);
-  return { primary, all: states.map((state) => state.path).filter((path) => existing.has(path)), problems };
+  const locked = new Set([primary]);
+  for (const state of states) {
+    if (!state.exists) continue;
+    if (state.readable) locked.add(state.path);
+    else problems.push(`${state.path} (owner ${state.owner}, mode ${state.mode}) cannot be read, so Berth cannot take the GPU lock on it`);
+  }
+  // A bookmark's own folder is not known to laptops without it: the first standard folder is locked too, made if need be.
+  if (!isStandard(primary)) {
+    const standard = states.find((state) => isStandard(state.path) && (state.exists ? state.readable : state.creatable));
+    if (standard && !locked.has(standard.path)) {
+      const made = standard.exists || (await connection.run(PREPARE, [standard.path], { what: 'prepare the GPU queue folder' })).code === 0;
+      if (made) locked.add(standard.path);
+    }
+  }
+  return { primary, all: [...locked].sort(lockOrder), problems };
+}
+
+function isStandard(path: string): boolean {
+  return (STANDARD_FOLDERS as readonly string[]).includes(path);
+}
+
+/**
+ * The one order every laptop takes the locks in, whatever its bookmark names first: the standard
+ * folders in their fixed order, then any other by name. Two orders could deadlock two laptops.
+ */
+function lockOrder(a: string, b: string): number {
+  const ia = (STANDARD_FOLDERS as readonly string[]).indexOf(a);
+  const ib = (STANDARD_FOLDERS as readonly string[]).indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? STANDARD_FOLDERS.length : ia) - (ib < 0 ? STANDARD_FOLDERS.length : ib);
+  return a < b ? -1 : a > b ? 1 : 0;
 }

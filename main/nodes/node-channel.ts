@@ -11,6 +11,8 @@ export class NodeChannel extends Duplex {
   private head = '';
   private stderrText = '';
   exitCode: number | null = null;
+  /** The node closed the channel (what it sent may still be unread here). */
+  nodeClosed = false;
 
   constructor(
     readonly channel: ClientChannel,
@@ -23,9 +25,14 @@ export class NodeChannel extends Duplex {
     });
     channel.on('exit', (code: number | null) => (this.exitCode = code));
     channel.on('end', () => this.push(null));
+    // Destroyed only once what was read from the node has been read here: destroying at once would
+    // drop the last bytes of a stream, and could end it before a reader attached (exec, output and
+    // close can arrive in one socket read).
     channel.on('close', () => {
+      this.nodeClosed = true;
       if (!this.readableEnded) this.push(null);
-      this.destroy();
+      if (this.readableEnded) this.destroy();
+      else this.once('end', () => this.destroy());
     });
     channel.on('error', (error: Error) => this.destroy(error));
   }

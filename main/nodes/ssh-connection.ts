@@ -112,19 +112,24 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
       }),
     );
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      let stdout = '';
-      let stderr = '';
+      // Decoded once at the end: a character split across two SSH packets must not be garbled.
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let outBytes = 0;
+      let errBytes = 0;
       const onAbort = (): void => void channel.close();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       channel.on('data', (chunk: Buffer) => {
-        if (stdout.length < EXEC_OUTPUT_LIMIT) stdout += chunk.toString('utf8');
+        if (outBytes < EXEC_OUTPUT_LIMIT) out.push(chunk);
+        outBytes += chunk.length;
       });
       channel.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < EXEC_OUTPUT_LIMIT) stderr += chunk.toString('utf8');
+        if (errBytes < EXEC_OUTPUT_LIMIT) err.push(chunk);
+        errBytes += chunk.length;
       });
       channel.on('close', () => {
         options.signal?.removeEventListener('abort', onAbort);
-        resolve({ code, stdout, stderr });
+        resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
       });
     });
     const out = betweenMarkers(result.stdout, marker);
@@ -187,15 +192,22 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
   }
 
   sftp(): Promise<SFTPWrapper> {
-    this.sftpSession ??= this.sessionChannel<SFTPWrapper>((client, done) => client.sftp(done)).catch((error: unknown) => {
-      this.sftpSession = null;
-      throw error;
-    });
+    this.sftpSession ??= this.sessionChannel<SFTPWrapper>((client, done) => client.sftp(done)).then(
+      (sftp) => {
+        // A closed SFTP channel is not handed out again: the next call opens a new one.
+        sftp.once('close', () => (this.sftpSession = null));
+        return sftp;
+      },
+      (error: unknown) => {
+        this.sftpSession = null;
+        throw error;
+      },
+    );
     return this.sftpSession;
   }
 
   private channel<T>(open: (client: Client, done: (error: Error | undefined, channel: T) => void) => void, client = this.client): Promise<T> {
-    if (!client) return Promise.reject(new Error(`Not connected to ${this.bookmark.name}.`));
+    if (!client) return Promise.reject(this.notConnected());
     return new Promise((resolve, reject) => {
       try {
         open(client, (error, channel) => (error ? reject(error) : resolve(channel)));
@@ -214,12 +226,19 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
     let lastError: Error | undefined;
     for (;;) {
       const primary = this.client;
-      if (!primary) throw new Error(`Not connected to ${this.bookmark.name}.`);
+      if (!primary) throw this.notConnected();
       for (const client of [primary, ...this.extras]) {
         try {
           return await this.channel(open, client);
         } catch (error) {
-          if (!refusedSession(error)) throw error;
+          if (error instanceof NodeCommandError) throw error;
+          if (!refusedSession(error)) {
+            throw new NodeCommandError(this.bookmark.name, 'open a channel', {
+              code: null,
+              detail: error instanceof Error ? error.message : String(error),
+              advice: 'The SSH connection dropped or the node refused the channel; Berth reconnects by itself: try again in a moment.',
+            });
+          }
           lastError = error as Error;
         }
       }
@@ -252,6 +271,14 @@ export class SshConnection extends EventEmitter<{ lost: [Error | undefined]; ove
       })
       .finally(() => (this.opening = null));
     return this.opening;
+  }
+
+  private notConnected(): NodeCommandError {
+    return new NodeCommandError(this.bookmark.name, 'reach the node', {
+      code: null,
+      detail: 'the SSH connection is not open (it dropped, or was closed)',
+      advice: 'Berth reconnects by itself: try again in a moment; `berth node show` says where it stands.',
+    });
   }
 
   private tooManySessions(cause: Error | undefined): NodeCommandError {

@@ -60,7 +60,10 @@ export async function createSession(spec: SessionSpec, context: CreateContext): 
   }
 
   const plan = (gpus: string[]): Planned => ({ id, name, image, account, gpus, mounts, loggingDriver });
-  if (spec.gpus === 0) return startContainer(link, await createContainer(docker, link, spec, plan([]), progress), progress);
+  if (spec.gpus === 0) {
+    throwIfCancelled(signal);
+    return startUnlessCancelled(link, await createContainer(docker, link, spec, plan([]), progress), context);
+  }
   return waitForGpus(ledger, spec, context, plan);
 }
 
@@ -108,6 +111,7 @@ async function waitForGpus(ledger: GpuLedger, spec: SessionSpec, context: Create
             const gpus = state.free.slice(0, spec.gpus);
             // The fence: a laptop that froze past the lock's lease has lost the lock, and must not use what it chose under it.
             if (!(await lock.verify())) throw lostLock(link.bookmark.name);
+            throwIfCancelled(signal);
             created = await createContainer(docker, link, spec, plan(gpus), progress);
             const earlier = await ledger.earlierClaim({ containerId: created.container.id, created: created.created }, gpus);
             if (earlier || !(await lock.verify())) {
@@ -124,7 +128,7 @@ async function waitForGpus(ledger: GpuLedger, spec: SessionSpec, context: Create
         } finally {
           lock.release();
         }
-        if (created) return await startContainer(link, created, progress);
+        if (created) return await startUnlessCancelled(link, created, context);
       } else {
         state = await ledger.state();
       }
@@ -142,6 +146,25 @@ async function waitForGpus(ledger: GpuLedger, spec: SessionSpec, context: Create
   } finally {
     ticket.release();
   }
+}
+
+function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new BerthError('cancelled', 'The session was cancelled; nothing was created.');
+}
+
+/** Starts the created container, unless the request was cancelled meanwhile: then it goes again, and nothing is left. */
+async function startUnlessCancelled(link: NodeLink, created: Created, context: CreateContext): Promise<SessionInfo> {
+  const remove = (): Promise<void> => created.container.remove({ force: true }).catch(log.ignored('sessions', 'removing a cancelled session'));
+  if (context.signal.aborted) {
+    await remove();
+    throwIfCancelled(context.signal);
+  }
+  const session = await startContainer(link, created, context.progress);
+  if (context.signal.aborted) {
+    await remove();
+    throwIfCancelled(context.signal);
+  }
+  return session;
 }
 
 function lostLock(node: string): BerthError {

@@ -89,10 +89,17 @@ async function hold(channel: NodeChannel, what: string, node: string, signal?: A
       }
     };
     channel.on('data', onData);
-    channel.on('close', () => {
+    const ended = (): void => {
       signal?.removeEventListener('abort', onAbort);
       const said = (channel.stderr || channel.preamble || output).trim();
       reject(Object.assign(new Error(`${what} on ${node} failed${said ? `: ${said}` : ''}`), { exitCode: channel.exitCode }));
+    };
+    channel.on('end', ended);
+    channel.on('close', ended);
+    // A channel that fails for good is a lock lost, never an uncaught error in the app.
+    channel.on('error', (error: Error) => {
+      log.debug('lock', `${what} on ${node}: the channel failed`, error);
+      ended();
     });
   });
 }
