@@ -39,11 +39,13 @@ test('after a restart, Berth offers to reopen the tabs that were open, and says 
     await page.goto(again.url);
     await page.getByRole('link', { name: 'Terminals' }).click();
     const offer = page.getByRole('region', { name: 'Terminals from last time' });
-    await expect(offer).toContainText('2 terminals were open');
+    // Only the tab whose session still runs is offered; the ended one is said, not offered.
+    await expect(offer).toContainText('a terminal was open');
     await expect(offer).toContainText('my work (attach, gpu-b)');
+    await expect(offer).not.toContainText('e2e-gone');
+    await expect(page.getByRole('status')).toContainText('Not offered again, as their sessions have ended: e2e-gone on gpu-b.');
     await offer.getByRole('button', { name: 'Reopen them' }).click();
     await expect(page.getByRole('tab')).toHaveText(['my work']);
-    await expect(page.getByRole('status')).toContainText('Not reopened, as their sessions have ended: e2e-gone on gpu-b.');
     // The attach tab replays the session's recent output.
     const reopened = new SessionsPage(page);
     await expect(reopened.screen).toContainText('kept-81');

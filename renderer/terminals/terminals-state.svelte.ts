@@ -51,7 +51,16 @@ export class TerminalsState {
   async load(): Promise<void> {
     const [settings, remembered] = await Promise.all([this.client.call('settings.get', {}), this.client.call('terminals.remembered', {})]);
     this.settings = settings.terminal;
-    this.remembered = remembered.tabs;
+    // Only tabs whose sessions still run are offered; the ones that ended meanwhile are said once.
+    const checked = await Promise.all(
+      remembered.tabs.map(async (tab) => {
+        const session = await this.client.call('sessions.describe', { id: tab.session }).catch(() => null);
+        return { tab, running: session?.status === 'running' };
+      }),
+    );
+    this.remembered = checked.filter((entry) => entry.running).map((entry) => entry.tab);
+    const ended = checked.filter((entry) => !entry.running).map(({ tab }) => `${tab.sessionName} on ${tab.node}`);
+    if (ended.length > 0) this.notice = `Not offered again, as their sessions have ended: ${ended.join(', ')}.`;
   }
 
   open(session: SessionInfo, kind: 'attach' | 'exec', command: string[] = [], title?: string): void {
