@@ -73,6 +73,33 @@ describe('a session ending', () => {
     }
   });
 
+  it('leaves no ended session container on the node past the retention', async () => {
+    // A Berth whose retention is a second instead of ten minutes: the same rule, shorter. As frank,
+    // whom no other test runs sessions for on gpu-b, so only his ended sessions can go.
+    const brief = coreFixture({ endedRetentionMs: 1000 });
+    brief.trust(gpuB);
+    await brief.call('nodes.add', { bookmark: bookmarkFor(gpuB, 'gpu-b', 'frank', { kind: 'key', keyFile: gpuB.keyFile('frank') }) });
+    try {
+      const session = await brief.call('sessions.create', {
+        node: 'gpu-b',
+        image: `docker://${BASE_IMAGE}`,
+        pull: 'never',
+        command: ['sh', '-c', 'exit 6'],
+      });
+      const containers = (): Promise<unknown[]> => gpuB.docker().listContainers({ all: true, filters: { label: [`berth.session=${session.id}`] } });
+      for (let attempt = 0; attempt < 50 && (await brief.call('sessions.describe', { id: session.id })).status !== 'exited'; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await containers()).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await brief.call('sessions.list', { everyone: false });
+      expect(await containers()).toHaveLength(0);
+      expect((await brief.call('sessions.history', {})).find((e) => e.id === session.id)).toMatchObject({ exitCode: 6 });
+    } finally {
+      await brief.core.close();
+    }
+  });
+
   it('lists the history newest first', async () => {
     const history = await alice.call('sessions.history', {});
     expect(history.length).toBeGreaterThanOrEqual(2);

@@ -36,6 +36,8 @@ export interface CoreOptions {
   /** The user's own known_hosts; tests point it elsewhere. */
   userKnownHosts?: string;
   readyTimeoutMs?: number;
+  /** How long an ended session's container stays on its node; 10 minutes unless a test says otherwise. */
+  endedRetentionMs?: number;
   /** Where desktop notifications go; without one they go to the connected windows as events. */
   notifier?: Notifier;
 }
@@ -66,7 +68,7 @@ export function createCore(options: CoreOptions): Core {
 
   const settings = new SettingsStore(dir);
   const library = new Library(settings, secrets);
-  const sessions = new SessionManager(nodes, new HistoryStore(dir), () => library.access());
+  const sessions = new SessionManager(nodes, new HistoryStore(dir), () => library.access(), options.endedRetentionMs);
   const terminals = new Terminals(sessions);
   const forwards = new PortForwards(sessions, nodes, options.mode !== 'cli');
   const tabs = new TabStore(dir);

@@ -41,6 +41,8 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
     private readonly nodes: NodeManager,
     private readonly historyStore: HistoryStore,
     private readonly library: () => Promise<LibraryAccess>,
+    /** How long an ended session's container stays on its node (for `docker logs` and a look); tests shorten it. */
+    private readonly endedRetentionMs = ENDED_RETENTION_MS,
   ) {
     super();
   }
@@ -97,7 +99,7 @@ export class SessionManager extends EventEmitter<{ progress: [SessionProgress]; 
     for (const session of ended) {
       if (session.mine && !known.has(session.id)) await this.historyStore.add(historyEntry(session));
       const finished = Date.parse(session.finishedAt ?? '');
-      if (session.mine && Number.isFinite(finished) && Date.now() - finished > ENDED_RETENTION_MS) {
+      if (session.mine && Number.isFinite(finished) && Date.now() - finished > this.endedRetentionMs) {
         const found = await this.find(session.id).catch(() => null);
         await found?.container.remove({ force: true }).catch(log.ignored('sessions', `removing ${session.name} after its retention`));
       }
