@@ -94,7 +94,7 @@ async function hold(channel: NodeChannel, what: string, node: string, signal?: A
       const said = (channel.stderr || channel.preamble || output).trim();
       reject(Object.assign(new Error(`${what} on ${node} failed${said ? `: ${said}` : ''}`), { exitCode: channel.exitCode }));
     };
-    channel.on('end', ended);
+    // On close, not end: OpenSSH sends the exit status after EOF, and exit 75 (a lock not had in time) decides a retry.
     channel.on('close', ended);
     // A channel that fails for good is a lock lost, never an uncaught error in the app.
     channel.on('error', (error: Error) => {
