@@ -107,10 +107,10 @@ describe('the GPU ledger under faults', () => {
   }, 300_000);
 
   it('gives up on a foreign flock of the queue folder with a plain message naming its holder, and makes nothing', async () => {
-    const jam = onNode(node, 'bob', 'mkdir -p /run/lock/berth; echo $$; exec flock -o /run/lock/berth sleep 300');
+    const jam = onNode(node, 'bob', 'mkdir -p /run/lock/berth; echo $$; exec flock -o /run/lock/berth sleep 1001');
     started.push(jam);
     const jammer = Number(await until('the foreign flock to start', () => /^(\d+)$/m.exec(jam.stdout)?.[1]));
-    await until('the foreign flock to hold', () => nodeProcesses(node, 2002, (argv) => argv[0] === 'sleep' && argv[1] === '300').length > 0);
+    await until('the foreign flock to hold', () => nodeProcesses(node, 2002, (argv) => argv[0] === 'sleep' && argv[1] === '1001').length > 0);
 
     const began = Date.now();
     const blocked = create(alice);
@@ -131,11 +131,11 @@ describe('the GPU ledger under faults', () => {
     const fake = onNode(
       node,
       'bob',
-      'mkdir -p -m 1777 /dev/shm/berth && mkdir /run/lock/berth/1-1-g1 /dev/shm/berth/1-2-g1 && mkdir /run/lock/berth/2-3-g2 && echo $$ && exec flock /run/lock/berth/2-3-g2 sleep 300',
+      'mkdir -p -m 1777 /dev/shm/berth && mkdir /run/lock/berth/1-1-g1 /dev/shm/berth/1-2-g1 && mkdir /run/lock/berth/2-3-g2 && echo $$ && exec flock /run/lock/berth/2-3-g2 sleep 1002',
     );
     started.push(fake);
     const holder = Number(await until('the stray ticket flock', () => /^(\d+)$/m.exec(fake.stdout)?.[1]));
-    await until('the stray ticket to be held', () => nodeProcesses(node, 2002, (argv) => argv[0] === 'sleep' && argv[1] === '300').length > 0);
+    await until('the stray ticket to be held', () => nodeProcesses(node, 2002, (argv) => argv[0] === 'sleep' && argv[1] === '1002').length > 0);
 
     // --no-wait fails at once when anything stands ahead in the queue.
     await createdId(create(alice, '--no-wait'));
