@@ -4,7 +4,7 @@ import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, bench, describe, inject } from 'vitest';
@@ -17,6 +17,7 @@ import { installPageMarks, joinServerTrace, percentile, readServerTrace, span, s
 import type { KeyTiming } from './support/echo-stages';
 import { rendererMemory } from './support/renderer-memory';
 import { untilPrompt } from './support/until-prompt';
+import { cpuSeconds, interrupt, sshEcho, target } from './support/bench-processes';
 import { wsCeiling } from './support/ws-ceiling';
 import { feedXterm, xtermPage } from './support/xterm-ceiling';
 
@@ -27,10 +28,7 @@ const BYTES = 200 * 1024 * 1024;
 const ECHO_TIMEOUT_MS = 10_000;
 const KEYS = 100;
 const YES_BYTES = 16 * 1024 * 1024;
-/**
- * The other tab's flood: `yes` printing a training log's line. (Bare `yes` makes one write() of 2
- * bytes per line to the TTY, and the TTY, not the terminal, then sets its pace.)
- */
+// The other tab's flood: `yes` printing a training log's line (bare `yes` writes 2 bytes a line, and the TTY sets the pace).
 const LOG_LINE = 'step 004213/100000  loss 2.3141  grad-norm 0.8123  lr 3.0e-04  tokens/s 183421  eta 11:42:07';
 const LOG_FLOOD = `yes '${LOG_LINE}'`;
 const FLOOD = `head -c ${BYTES} /dev/zero | tr '\\0' a`;
@@ -135,25 +133,6 @@ async function berthEcho(name: string): Promise<void> {
 }
 
 /** One keystroke into `ssh -tt … docker exec -it … sh`, timed from the write to its echo. */
-function sshEcho(shell: ChildProcessWithoutNullStreams): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const timer = setTimeout(() => reject(new Error(`no echo from ssh within ${ECHO_TIMEOUT_MS} ms`)), ECHO_TIMEOUT_MS);
-    shell.stdout.once('data', () => {
-      clearTimeout(timer);
-      resolve(performance.now() - started);
-    });
-    shell.stdin.write('x');
-  });
-}
-
-/** Ends a process started with `ssh -tt … docker exec -it`: Ctrl+C through the TTY, as killing ssh would leave it running in the container. */
-async function interrupt(child: ChildProcessWithoutNullStreams): Promise<void> {
-  child.stdin.write('\x03');
-  child.stdin.end('exit\n');
-  await Promise.race([new Promise((resolve) => child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 2000))]);
-  child.kill();
-}
 
 function record(name: string, ms: number): void {
   (echoes[name] ??= []).push(ms);
@@ -204,12 +183,6 @@ async function visibleKey(): Promise<string> {
   return (id ?? '').slice('terminal-'.length);
 }
 
-/** CPU seconds a process has used (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** Where a throughput run's time went: the serve process's CPU, the page's busy time, and how the bytes came in. */
 async function costs(work: () => Promise<void>): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
@@ -238,13 +211,6 @@ async function timed(name: string, work: () => Promise<unknown>): Promise<void> 
   const started = performance.now();
   await work();
   (throughput[name] ??= []).push(performance.now() - started);
-}
-
-/** One target: Berth's figure against its bound, as a ratio (≤ 1 meets it). */
-function target(what: string, berth: number, bound: number, unit: string, higherIsBetter = false): string {
-  const ratio = higherIsBetter ? bound / berth : berth / bound;
-  const verdict = ratio <= 1 ? 'met' : 'NOT met';
-  return `  ${what.padEnd(62)} ${berth.toFixed(1).padStart(7)} ${unit} vs ${higherIsBetter ? '≥' : '≤'} ${bound.toFixed(1)} ${unit}: ${ratio.toFixed(2)} (${verdict})`;
 }
 
 afterAll(async () => {
@@ -370,7 +336,7 @@ describe(`terminal throughput: ${BYTES / 1024 / 1024} MiB of output until all of
 
 describe('keystroke echo, idle', () => {
   let shell: ChildProcessWithoutNullStreams;
-  bench('ssh idle', async () => record('ssh idle', await sshEcho(shell)), {
+  bench('ssh idle', async () => record('ssh idle', await sshEcho(shell, ECHO_TIMEOUT_MS)), {
     iterations: KEYS,
     warmupIterations: 0,
     warmupTime: 0,
@@ -398,7 +364,7 @@ describe('keystroke echo while another tab floods output', () => {
   let shell: ChildProcessWithoutNullStreams;
   let flooding = '';
   let floodFrom = { bytes: 0, at: 0 };
-  bench('ssh under flood', async () => record('ssh under flood', await sshEcho(shell)), {
+  bench('ssh under flood', async () => record('ssh under flood', await sshEcho(shell, ECHO_TIMEOUT_MS)), {
     iterations: KEYS,
     warmupIterations: 0,
     warmupTime: 0,
