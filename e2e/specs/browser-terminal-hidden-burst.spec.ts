@@ -48,22 +48,17 @@ test('a hidden tab keeps parsing a 50 MB burst, and all of it is there when the 
   await sessions.type('echo front-$((6*7))\n');
   await expect(sessions.screen).toContainText('front-42', { timeout: 30_000 });
 
-  // Hidden, it is slowed but not stopped: its xterm goes on parsing.
-  await app.waitForTimeout(6000);
+  // Hidden, it is slowed but not stopped: its xterm goes on parsing. (How fast is the bench's to say:
+  // bench/terminal.bench.ts measures the hidden tab's rate against the 4 MB/s target.)
+  await expect.poll(async () => (await parsed()) - before, { timeout: 30_000 }).toBeGreaterThan(0);
   const whileHidden = (await parsed()) - before;
-  expect(whileHidden).toBeGreaterThan(4_000_000);
-  const shownAt = Date.now();
 
   // Shown again, it catches up, and not one byte is missing.
   await sessions.tab(/e2e-burst · gpu-b · shell/).click();
   await expect(sessions.screen).toContainText('burst-42', { timeout: 200_000 });
   await expect(sessions.screen).toContainText('6000000');
   const total = (await parsed()) - before;
-  test.info().annotations.push({
-    type: 'rates',
-    description: `hidden: ${(whileHidden / 6e6).toFixed(1)} MB/s; shown: ${((total - whileHidden) / 1000 / (Date.now() - shownAt)).toFixed(1)} MB/s`,
-  });
-  console.log(test.info().annotations.at(-1)?.description);
+  test.info().annotations.push({ type: 'bytes', description: `${whileHidden} parsed while hidden, ${total} in all` });
   expect(total).toBeGreaterThanOrEqual(BURST_BYTES);
   expect(total).toBeLessThan(BURST_BYTES + AROUND_BYTES);
 });
